@@ -1,0 +1,177 @@
+"""The `keras-rgan` command line: `train` and `generate`.
+
+  keras-rgan train --dataset=sines --export_dir=saved_models/sines
+  keras-rgan generate --saved_model=saved_models/sines/1 --num_samples=10 \
+      --output=samples.csv
+
+The binary only turns flags into a `train_lib.TrainConfig` and calls the
+library. A bad flag value exits with status 2 and one line naming it.
+"""
+
+import os
+import sys
+
+from absl import app
+from absl import flags
+
+from keras_rgan import train_lib
+
+COMMANDS = ("train", "generate")
+FLAGS = flags.FLAGS
+_DEFAULTS = train_lib.TrainConfig()
+
+# === train ===
+_DATASET = flags.DEFINE_string(
+    "dataset", _DEFAULTS.dataset, "sines | stocks | csv:PATH | npy:PATH."
+)
+_MODEL = flags.DEFINE_string("model", _DEFAULTS.model, "Model: rgan.")
+_SEQ_LEN = flags.DEFINE_integer("seq_len", _DEFAULTS.seq_len, "Steps per sequence.")
+_BATCH_SIZE = flags.DEFINE_integer(
+    "batch_size", _DEFAULTS.batch_size, "Global batch size."
+)
+_EPOCHS = flags.DEFINE_integer("epochs", _DEFAULTS.epochs, "Training epochs.")
+_SEED = flags.DEFINE_integer(
+    "seed", _DEFAULTS.seed, "Seed of data generation, shuffling, weights, noise."
+)
+_EXPORT_DIR = flags.DEFINE_string(
+    "export_dir", None, "Base folder of the exported versions (TF Serving)."
+)
+_MODEL_DIR = flags.DEFINE_string(
+    "model_dir", None, "Folder for the trained model.keras."
+)
+_LATENT_DIM = flags.DEFINE_integer(
+    "latent_dim", _DEFAULTS.latent_dim, "Noise dimensions per step."
+)
+_UNITS = flags.DEFINE_integer("units", _DEFAULTS.units, "LSTM units per layer.")
+_NUM_LAYERS = flags.DEFINE_integer(
+    "num_layers", _DEFAULTS.num_layers, "LSTM layers per player."
+)
+_G_LEARNING_RATE = flags.DEFINE_float(
+    "g_learning_rate", _DEFAULTS.g_learning_rate, "Generator learning rate."
+)
+_D_LEARNING_RATE = flags.DEFINE_float(
+    "d_learning_rate", _DEFAULTS.d_learning_rate, "Discriminator learning rate."
+)
+_COLUMNS = flags.DEFINE_list("columns", None, "CSV columns to use (default all).")
+_STRIDE = flags.DEFINE_integer(
+    "stride", _DEFAULTS.stride, "Steps between CSV window starts."
+)
+_NUM_SEQUENCES = flags.DEFINE_integer(
+    "num_sequences", _DEFAULTS.num_sequences, "Number of sine sequences."
+)
+_NUM_FEATURES = flags.DEFINE_integer(
+    "num_features", _DEFAULTS.num_features, "Number of sine features."
+)
+_STEPS_PER_EXECUTION = flags.DEFINE_integer(
+    "steps_per_execution", _DEFAULTS.steps_per_execution, "Steps per tf.function call."
+)
+_JIT_COMPILE = flags.DEFINE_bool(
+    "jit_compile", _DEFAULTS.jit_compile, "XLA-compile the train step."
+)
+
+# === generate ===
+_SAVED_MODEL = flags.DEFINE_string(
+    "saved_model", None, "An exported version folder, e.g. saved_models/sines/1."
+)
+_NUM_SAMPLES = flags.DEFINE_integer("num_samples", 100, "Sequences to generate.")
+_OUTPUT = flags.DEFINE_string("output", None, "Output FILE.npy or FILE.csv.")
+
+
+class CommandError(Exception):
+    """A problem with the command line, reported as one line."""
+
+
+def _train():
+    config = train_lib.TrainConfig(
+        dataset=_DATASET.value,
+        model=_MODEL.value,
+        seq_len=_SEQ_LEN.value,
+        batch_size=_BATCH_SIZE.value,
+        epochs=_EPOCHS.value,
+        seed=_SEED.value,
+        export_dir=_EXPORT_DIR.value,
+        model_dir=_MODEL_DIR.value,
+        latent_dim=_LATENT_DIM.value,
+        units=_UNITS.value,
+        num_layers=_NUM_LAYERS.value,
+        g_learning_rate=_G_LEARNING_RATE.value,
+        d_learning_rate=_D_LEARNING_RATE.value,
+        columns=_COLUMNS.value,
+        stride=_STRIDE.value,
+        num_sequences=_NUM_SEQUENCES.value,
+        num_features=_NUM_FEATURES.value,
+        steps_per_execution=_STEPS_PER_EXECUTION.value,
+        jit_compile=_JIT_COMPILE.value,
+    )
+    if not config.export_dir and not config.model_dir:
+        raise CommandError("Give --export_dir or --model_dir, or nothing is kept.")
+    try:
+        data = train_lib.load_data(config)
+    except (ValueError, TypeError, OSError) as error:
+        raise CommandError(str(error)) from None
+    result = train_lib.train(config, data=data)
+    if result.model_path:
+        print(f"Saved the Keras model to {result.model_path}")
+    if result.export_path:
+        print(os.path.abspath(result.export_path))
+
+
+def _generate():
+    from keras_rgan import generate_lib
+
+    if not _SAVED_MODEL.value:
+        raise CommandError("--saved_model is required.")
+    if not _OUTPUT.value:
+        raise CommandError("--output is required (FILE.npy or FILE.csv).")
+    try:
+        generate_lib.check_request(
+            _SAVED_MODEL.value, _NUM_SAMPLES.value, _OUTPUT.value
+        )
+    except (ValueError, OSError) as error:
+        raise CommandError(str(error)) from None
+    path = generate_lib.generate_to_file(
+        _SAVED_MODEL.value, _NUM_SAMPLES.value, _SEED.value, _OUTPUT.value
+    )
+    print(os.path.abspath(path))
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] not in COMMANDS:
+        given = argv[1] if len(argv) > 1 else "nothing"
+        raise CommandError(
+            f"Expected a command, one of {', '.join(COMMANDS)}; got {given}."
+        )
+    if len(argv) > 2:
+        raise CommandError(f"Unexpected arguments: {' '.join(argv[2:])}")
+    if argv[1] == "train":
+        _train()
+    else:
+        _generate()
+
+
+def _fail(message):
+    print(f"keras-rgan: error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def _parse_flags(argv):
+    try:
+        return FLAGS(argv)
+    except flags.Error as error:
+        _fail(error)
+
+
+def _main_reporting_errors(argv):
+    try:
+        main(argv)
+    except CommandError as error:
+        _fail(error)
+
+
+def run():
+    """The console-script entry point of `keras-rgan`."""
+    app.run(_main_reporting_errors, flags_parser=_parse_flags)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,13 @@
+"""Data: sources, reading, windowing, scaling and the tf.data pipeline."""
+
+from keras_rgan.data.checks import check_sequences
+from keras_rgan.data.pipeline import make_dataset
+from keras_rgan.data.readers import read_csv
+from keras_rgan.data.readers import read_npy
+from keras_rgan.data.scaling import MinMaxScaler
+from keras_rgan.data.sines import sine_waves
+from keras_rgan.data.sources import SequenceData
+from keras_rgan.data.sources import load_sequences
+from keras_rgan.data.stocks import STOCKS_CSV
+from keras_rgan.data.stocks import load_stocks
+from keras_rgan.data.windowing import make_windows

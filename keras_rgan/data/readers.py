@@ -1,0 +1,111 @@
+"""Readers that turn files into NumPy arrays, checking them on the way in."""
+
+import csv
+import os
+
+import numpy as np
+
+
+def _check_file(path):
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No such file: {path}")
+    if os.path.isdir(path):
+        raise ValueError(f"Expected a file but {path} is a directory.")
+    if os.path.getsize(path) == 0:
+        raise ValueError(f"The file {path} is empty.")
+
+
+def read_csv(path, columns=None):
+    """Reads a CSV file whose rows are time steps.
+
+    The first row must name the columns. Numeric columns are read as float64;
+    a chosen column that is not numeric is an error.
+
+    Args:
+        path: str. Path of the CSV file.
+        columns: list of str, or None. Columns to read, by name. `None` reads
+            every column.
+
+    Returns:
+        A tuple `(values, names)`: a float64 array `(rows, len(names))` and the
+        list of column names, in the order read.
+
+    Example:
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "steps.csv")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write("a,b\\n1,2\\n3,4\\n")
+    >>> values, names = read_csv(path)
+    >>> values.shape, names
+    ((2, 2), ['a', 'b'])
+    """
+    _check_file(path)
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ValueError(f"The file {path} is empty.")
+    header = [name.strip() for name in rows[0]]
+    body = rows[1:]
+    if not body:
+        raise ValueError(f"The CSV file {path} has a header but no data rows.")
+    if columns:
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise ValueError(
+                f"Column(s) {missing} not found in {path}; "
+                f"its columns are {header}."
+            )
+        names = list(columns)
+    else:
+        names = header
+    indices = [header.index(name) for name in names]
+    values = np.empty((len(body), len(names)), dtype=np.float64)
+    for r, row in enumerate(body):
+        if len(row) != len(header):
+            raise ValueError(
+                f"Row {r + 2} of {path} has {len(row)} fields; "
+                f"the header has {len(header)}."
+            )
+        for c, index in enumerate(indices):
+            try:
+                values[r, c] = float(row[index])
+            except ValueError:
+                raise ValueError(
+                    f"Column {names[c]!r} of {path} is not numeric: "
+                    f"row {r + 2} holds {row[index]!r}."
+                ) from None
+    return values, names
+
+
+def read_npy(path):
+    """Reads a `.npy` file holding a numeric array.
+
+    Args:
+        path: str. Path of the `.npy` file.
+
+    Returns:
+        The array, with the dtype it was stored with.
+
+    Example:
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "x.npy")
+    >>> np.save(path, np.zeros((2, 3, 1)))
+    >>> read_npy(path).shape
+    (2, 3, 1)
+    """
+    _check_file(path)
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (ValueError, OSError) as error:
+        raise ValueError(f"{path} is not a numeric .npy array ({error})") from None
+    if not isinstance(array, np.ndarray):
+        raise ValueError(f"{path} does not hold a single array.")
+    if array.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{path} holds an array of dtype {array.dtype}; "
+            "expected numbers."
+        )
+    return array

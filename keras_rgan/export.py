@@ -1,0 +1,169 @@
+"""Versioned SavedModel export for TF Serving, in the data's original units."""
+
+import json
+import os
+import re
+import shutil
+import tempfile
+
+import tensorflow as tf
+from keras.export import ExportArchive
+
+from keras_rgan.version import __version__
+
+DEFAULT_MAX_NUM_SAMPLES = 100_000
+METADATA_FILE = os.path.join("assets.extra", "keras_rgan.json")
+
+
+def existing_versions(export_dir):
+    """The integer version folders under `export_dir`, sorted."""
+    if not os.path.isdir(export_dir):
+        return []
+    return sorted(
+        int(name)
+        for name in os.listdir(export_dir)
+        if re.fullmatch(r"[0-9]+", name)
+        and os.path.isdir(os.path.join(export_dir, name))
+    )
+
+
+def _serving_functions(model, max_num_samples):
+    """The signatures the model can serve, as `{name: (fn, input_signature)}`."""
+
+    def serving_default(num_samples, seed):
+        tf.debugging.assert_positive(
+            num_samples, message="num_samples must be positive"
+        )
+        tf.debugging.assert_less_equal(
+            num_samples,
+            tf.constant(max_num_samples, tf.int32),
+            message=f"num_samples must be at most {max_num_samples}",
+        )
+        return {"sequences": model.generate_from_seed(num_samples, seed)}
+
+    def generate_from_noise(noise):
+        return {"sequences": model.sequences_from_noise(noise)}
+
+    return {
+        # The first endpoint is the one TF Serving calls by default.
+        "serving_default": (
+            serving_default,
+            [
+                tf.TensorSpec((), tf.int32, name="num_samples"),
+                tf.TensorSpec((), tf.int64, name="seed"),
+            ],
+        ),
+        "generate_from_noise": (
+            generate_from_noise,
+            [
+                tf.TensorSpec(
+                    (None, model.seq_len, model.latent_dim),
+                    tf.float32,
+                    name="noise",
+                )
+            ],
+        ),
+    }
+
+
+def _metadata(model, feature_names):
+    return {
+        "keras_rgan_version": __version__,
+        "model": type(model).__name__,
+        "seq_len": model.seq_len,
+        "num_features": model.num_features,
+        "latent_dim": model.latent_dim,
+        "feature_names": list(feature_names)
+        if feature_names
+        else [f"feature_{k}" for k in range(model.num_features)],
+    }
+
+
+def export_saved_model(
+    model,
+    export_dir,
+    feature_names=None,
+    max_num_samples=DEFAULT_MAX_NUM_SAMPLES,
+):
+    """Exports a trained GAN as the next version of a TF Serving model.
+
+    Writes `export_dir/<version>/`, where `version` is one more than the
+    highest integer version already there (1 for a new folder); existing
+    versions are never touched. The SavedModel is written to a hidden
+    temporary folder beside the target and renamed into place, so TF Serving
+    never sees a partial version. It needs neither Keras nor keras_rgan to
+    load, and its signatures return sequences in the data's original units:
+
+    - `serving_default`: `num_samples` int32 scalar (1..max_num_samples),
+      `seed` int64 scalar -> `sequences` float32
+      `(num_samples, seq_len, num_features)`; the same seed gives the same
+      sequences, as `model.generate(num_samples, seed)` does.
+    - `generate_from_noise`: `noise` float32 `(None, seq_len, latent_dim)`
+      -> `sequences`.
+
+    `assets.extra/keras_rgan.json` records the shapes and feature names.
+
+    Args:
+        model: a `keras_rgan.SequenceGAN` (e.g. `RGAN`).
+        export_dir: str. The model's base folder (TF Serving's
+            `--model_base_path`).
+        feature_names: list of str or None. Names of the features.
+        max_num_samples: int. Largest `num_samples` the server accepts.
+
+    Returns:
+        The path of the new version folder.
+
+    Example:
+
+    >>> import tempfile, keras_rgan
+    >>> gan = keras_rgan.RGAN(keras_rgan.LSTMGenerator(2, units=4),
+    ...                       keras_rgan.LSTMDiscriminator(units=4),
+    ...                       seq_len=8, latent_dim=2)
+    >>> base = tempfile.mkdtemp()
+    >>> path = keras_rgan.export_saved_model(gan, base)
+    >>> os.path.basename(path)
+    '1'
+    """
+    if max_num_samples < 1:
+        raise ValueError(
+            f"max_num_samples must be positive, got {max_num_samples}."
+        )
+    if os.path.exists(export_dir) and not os.path.isdir(export_dir):
+        raise ValueError(f"The export path {export_dir} is a file, not a folder.")
+    os.makedirs(export_dir, exist_ok=True)
+    versions = existing_versions(export_dir)
+    version = (versions[-1] + 1) if versions else 1
+    target = os.path.join(export_dir, str(version))
+
+    archive = ExportArchive()
+    archive.track(model.generator)
+    for name, (fn, signature) in _serving_functions(
+        model, max_num_samples
+    ).items():
+        archive.add_endpoint(name, fn, input_signature=signature)
+
+    staging = tempfile.mkdtemp(prefix=f".export-{version}-", dir=export_dir)
+    try:
+        archive.write_out(staging, verbose=False)
+        metadata_path = os.path.join(staging, METADATA_FILE)
+        os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
+        with open(metadata_path, "w") as f:
+            json.dump(_metadata(model, feature_names), f, indent=2)
+        if os.path.exists(target):
+            raise FileExistsError(
+                f"{target} appeared during the export; it was left untouched."
+            )
+        os.rename(staging, target)
+    finally:
+        if os.path.exists(staging):
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def read_metadata(saved_model_dir):
+    """Reads the `keras_rgan.json` metadata written beside an export."""
+    path = os.path.join(saved_model_dir, METADATA_FILE)
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)

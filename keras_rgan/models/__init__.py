@@ -1,0 +1,6 @@
+"""Generators, discriminators and the GANs that train them."""
+
+from keras_rgan.models.discriminator import LSTMDiscriminator
+from keras_rgan.models.gan import SequenceGAN
+from keras_rgan.models.generator import LSTMGenerator
+from keras_rgan.models.rgan import RGAN

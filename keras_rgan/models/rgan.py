@@ -1,0 +1,39 @@
+"""RGAN: a recurrent generator against a recurrent discriminator."""
+
+import keras
+
+from keras_rgan.models.gan import SequenceGAN
+
+
+@keras.saving.register_keras_serializable(package="keras_rgan")
+class RGAN(SequenceGAN):
+    """Recurrent GAN: an LSTM generator trained against an LSTM discriminator.
+
+    The design of Esteban, Hyland and Rätsch, "Real-valued (Medical) Time
+    Series Generation with Recurrent Conditional GANs" (2017) and Mogren's
+    C-RNN-GAN (2016), trained with the non-saturating cross-entropy losses of
+    Goodfellow et al. (2014): the discriminator minimises
+    `BCE(1, D(x)) + BCE(0, D(G(z)))`, the generator `BCE(1, D(G(z)))`.
+    Training is plain `model.fit` on sequences scaled to `[0, 1]`.
+
+    Args:
+        generator: the generator, e.g. `keras_rgan.LSTMGenerator`.
+        discriminator: the discriminator, e.g. `keras_rgan.LSTMDiscriminator`.
+        seq_len: int. Steps per generated sequence.
+        latent_dim: int. Noise dimensions per time step.
+        scaler: a fitted `keras_rgan.data.MinMaxScaler`, or None.
+        seed: int or None. Seed of the training noise.
+
+    Example:
+
+    >>> import keras_rgan
+    >>> x = keras_rgan.data.sine_waves(n=64, seq_len=24, dim=5, seed=0)
+    >>> gan = keras_rgan.RGAN(
+    ...     generator=keras_rgan.LSTMGenerator(num_features=5, units=16),
+    ...     discriminator=keras_rgan.LSTMDiscriminator(units=16),
+    ...     seq_len=24, latent_dim=4, seed=0)
+    >>> gan.compile()
+    >>> history = gan.fit(x, batch_size=32, epochs=1, verbose=0)
+    >>> gan.generate(3, seed=7).shape
+    (3, 24, 5)
+    """

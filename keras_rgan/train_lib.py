@@ -1,0 +1,217 @@
+"""Config -> data -> model -> fit -> export: what `keras-rgan train` runs.
+
+Everything here is plain Python, testable without flags.
+"""
+
+import dataclasses
+import os
+import time
+
+import keras
+
+from keras_rgan.export import export_saved_model
+from keras_rgan.data.pipeline import make_dataset
+from keras_rgan.data.scaling import MinMaxScaler
+from keras_rgan.data.sources import check_spec
+from keras_rgan.data.sources import load_sequences
+from keras_rgan.models.discriminator import LSTMDiscriminator
+from keras_rgan.models.generator import LSTMGenerator
+from keras_rgan.models.rgan import RGAN
+
+MODELS = ("rgan",)
+MODEL_FILE = "model.keras"
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    """Everything one training run needs; `validate()` checks it up front.
+
+    Example:
+
+    >>> config = TrainConfig(dataset="sines", epochs=1)
+    >>> config.validate()
+    """
+
+    dataset: str = "sines"
+    model: str = "rgan"
+    seq_len: int = 24
+    batch_size: int = 128
+    epochs: int = 100
+    seed: int = 0
+    export_dir: str | None = None
+    model_dir: str | None = None
+    latent_dim: int = 4
+    units: int = 32
+    num_layers: int = 1
+    g_learning_rate: float = 1e-3
+    d_learning_rate: float = 1e-3
+    beta_1: float = 0.5
+    columns: list | None = None
+    stride: int = 1
+    num_sequences: int = 10_000
+    num_features: int = 5
+    steps_per_execution: int = 1
+    jit_compile: bool = False
+    verbose: str | int = "auto"
+
+    def validate(self):
+        """Raises a `ValueError` (or `FileNotFoundError`) naming the problem."""
+        check_spec(self.dataset)
+        if self.model not in MODELS:
+            raise ValueError(
+                f"Unknown model {self.model!r}; expected one of {MODELS}."
+            )
+        if self.seq_len < 2:
+            raise ValueError(f"seq_len must be at least 2, got {self.seq_len}.")
+        for name in (
+            "batch_size",
+            "epochs",
+            "latent_dim",
+            "units",
+            "num_layers",
+            "stride",
+            "num_sequences",
+            "num_features",
+            "steps_per_execution",
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        for name in ("g_learning_rate", "d_learning_rate"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}.")
+        if not 0 <= self.beta_1 < 1:
+            raise ValueError(f"beta_1 must be in [0, 1), got {self.beta_1}.")
+        kind, _, path = self.dataset.partition(":")
+        if kind in ("csv", "npy") and not os.path.isfile(path):
+            raise FileNotFoundError(f"No such file: {path}")
+        if self.export_dir and os.path.isfile(self.export_dir):
+            raise ValueError(
+                f"The export path {self.export_dir} is a file, not a folder."
+            )
+        if self.model_dir:
+            if os.path.isfile(self.model_dir):
+                raise ValueError(
+                    f"The model_dir {self.model_dir} is a file, not a folder."
+                )
+            if os.path.exists(os.path.join(self.model_dir, MODEL_FILE)):
+                raise ValueError(
+                    f"{self.model_dir} already holds a trained {MODEL_FILE}; "
+                    "choose another model_dir or move it away."
+                )
+
+
+@dataclasses.dataclass
+class TrainResult:
+    model: keras.Model
+    history: keras.callbacks.History
+    export_path: str | None
+    model_path: str | None
+    feature_names: list
+    seconds: float
+
+
+def build_model(config, num_features, scaler=None):
+    """Builds and compiles the GAN that `config` names."""
+    model = RGAN(
+        generator=LSTMGenerator(
+            num_features, units=config.units, num_layers=config.num_layers
+        ),
+        discriminator=LSTMDiscriminator(
+            units=config.units, num_layers=config.num_layers
+        ),
+        seq_len=config.seq_len,
+        latent_dim=config.latent_dim,
+        scaler=scaler,
+        seed=config.seed,
+    )
+    model.compile(
+        g_optimizer=keras.optimizers.Adam(
+            config.g_learning_rate, beta_1=config.beta_1
+        ),
+        d_optimizer=keras.optimizers.Adam(
+            config.d_learning_rate, beta_1=config.beta_1
+        ),
+        steps_per_execution=config.steps_per_execution,
+        jit_compile=config.jit_compile,
+    )
+    return model
+
+
+def load_data(config):
+    """Validates `config` and loads its data, before any training starts.
+
+    Returns:
+        A tuple `(data, scaler)`: the `SequenceData` in original units and a
+        `MinMaxScaler` fitted on it.
+    """
+    config.validate()
+    data = load_sequences(
+        config.dataset,
+        seq_len=config.seq_len,
+        stride=config.stride,
+        columns=config.columns,
+        num_sequences=config.num_sequences,
+        num_features=config.num_features,
+        seed=config.seed,
+    )
+    if len(data.sequences) < config.batch_size:
+        raise ValueError(
+            f"{config.dataset} gives {len(data.sequences)} sequences, fewer "
+            f"than batch_size={config.batch_size}."
+        )
+    return data, MinMaxScaler().fit(data.sequences)
+
+
+def train(config, callbacks=None, data=None):
+    """Trains a GAN as `config` says, saves it and exports it.
+
+    Loads the data in original units, fits the scaler on it, trains with
+    `model.fit` on a tf.data pipeline, saves `model_dir/model.keras` (if
+    `model_dir` is set) and exports the next version under `export_dir`
+    (if set).
+
+    Args:
+        config: a `TrainConfig`.
+        callbacks: list of extra Keras callbacks.
+        data: the `(data, scaler)` pair of `load_data(config)`, if already
+            loaded.
+
+    Returns:
+        A `TrainResult`.
+
+    Example:
+
+    >>> result = train(TrainConfig(num_sequences=64, batch_size=32,
+    ...                            seq_len=8, units=4, epochs=1, verbose=0))
+    >>> result.model.generate(2, seed=0).shape
+    (2, 8, 5)
+    """
+    data, scaler = data or load_data(config)
+    keras.utils.set_random_seed(config.seed)
+    dataset = make_dataset(
+        scaler.transform(data.sequences), config.batch_size, seed=config.seed
+    )
+    model = build_model(config, data.sequences.shape[-1], scaler)
+    start = time.perf_counter()
+    history = model.fit(
+        dataset,
+        epochs=config.epochs,
+        callbacks=callbacks,
+        shuffle=False,
+        verbose=config.verbose,
+    )
+    seconds = time.perf_counter() - start
+    model_path = None
+    if config.model_dir:
+        os.makedirs(config.model_dir, exist_ok=True)
+        model_path = os.path.join(config.model_dir, MODEL_FILE)
+        model.save(model_path)
+    export_path = None
+    if config.export_dir:
+        export_path = export_saved_model(
+            model, config.export_dir, feature_names=data.feature_names
+        )
+    return TrainResult(
+        model, history, export_path, model_path, data.feature_names, seconds
+    )

@@ -1,0 +1,123 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_rgan
+from tests import helpers
+
+
+def test_one_train_step_changes_both_players_and_losses_are_finite():
+    gan = helpers.tiny_rgan()
+    g_before = [w.numpy() for w in gan.generator.trainable_weights]
+    d_before = [w.numpy() for w in gan.discriminator.trainable_weights]
+    logs = gan.train_on_batch(helpers.tiny_data(16), return_dict=True)
+    assert set(logs) == {"d_loss", "g_loss"}
+    assert all(np.isfinite(v) for v in logs.values())
+    g_after = [w.numpy() for w in gan.generator.trainable_weights]
+    d_after = [w.numpy() for w in gan.discriminator.trainable_weights]
+    assert helpers.max_weight_change(g_before, g_after) > 0
+    assert helpers.max_weight_change(d_before, d_after) > 0
+    assert int(gan.g_optimizer.iterations) == 1
+    assert int(gan.d_optimizer.iterations) == 1
+
+
+@pytest.mark.parametrize("steps_per_execution", [1, 3])
+def test_fit_on_dataset_with_callbacks(steps_per_execution):
+    gan = helpers.tiny_rgan(steps_per_execution=steps_per_execution)
+    dataset = keras_rgan.data.make_dataset(helpers.tiny_data(48), 8, seed=0)
+    seen = []
+    callback = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: seen.append(dict(logs))
+    )
+    history = gan.fit(dataset, epochs=2, callbacks=[callback], verbose=0)
+    assert len(seen) == 2 and set(seen[0]) == {"d_loss", "g_loss"}
+    assert np.isfinite(history.history["d_loss"]).all()
+    assert int(gan.g_optimizer.iterations) == 2 * 6
+
+
+def test_fit_on_a_numpy_array():
+    gan = helpers.tiny_rgan()
+    history = gan.fit(helpers.tiny_data(24).astype("float64"), batch_size=8,
+                      epochs=1, verbose=0)
+    assert np.isfinite(history.history["g_loss"]).all()
+
+
+def test_fit_with_xla():
+    gan = helpers.tiny_rgan(jit_compile=True)
+    history = gan.fit(helpers.tiny_data(16), batch_size=8, epochs=1, verbose=0)
+    assert np.isfinite(history.history["g_loss"]).all()
+
+
+def test_two_replicas_equal_one_device():
+    data = helpers.tiny_data(16)
+    dataset = tf.data.Dataset.from_tensor_slices(data).batch(8, drop_remainder=True)
+
+    def build():
+        return helpers.tiny_rgan(
+            seed=5,
+            g_optimizer=keras.optimizers.SGD(0.5),
+            d_optimizer=keras.optimizers.SGD(0.5),
+        )
+
+    single = build()
+    initial = single.get_weights()
+    single.fit(dataset, steps_per_epoch=1, epochs=1, verbose=0, shuffle=False)
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    assert strategy.num_replicas_in_sync == 2
+    with strategy.scope():
+        mirrored = build()
+        mirrored.set_weights(initial)
+    mirrored.fit(dataset, steps_per_epoch=1, epochs=1, verbose=0, shuffle=False)
+    assert helpers.max_weight_change(initial, single.get_weights()) > 1e-3
+    np.testing.assert_allclose(
+        np.concatenate([w.ravel() for w in mirrored.get_weights()]),
+        np.concatenate([w.ravel() for w in single.get_weights()]),
+        atol=1e-5,
+    )
+
+
+def test_keras_file_round_trip_keeps_outputs_and_compilation(tmp_path):
+    x = helpers.tiny_data(16)
+    scaler = keras_rgan.MinMaxScaler().fit(x * 10 + 3)
+    gan = helpers.tiny_rgan(scaler=scaler, steps_per_execution=2)
+    gan.fit(x, batch_size=8, epochs=1, verbose=0)
+    restored = helpers.keras_round_trip(gan, tmp_path)
+    assert isinstance(restored, keras_rgan.RGAN)
+    assert restored.compiled
+    assert restored.steps_per_execution == 2
+    assert int(restored.g_optimizer.iterations) == int(gan.g_optimizer.iterations)
+    noise = np.random.default_rng(0).normal(size=(4, 8, 2)).astype("float32")
+    np.testing.assert_allclose(
+        restored.generator(noise).numpy(), gan.generator(noise).numpy(), rtol=1e-6
+    )
+    np.testing.assert_array_equal(restored.scaler.data_max, scaler.data_max)
+    np.testing.assert_allclose(
+        restored.generate(3, seed=4), gan.generate(3, seed=4), rtol=1e-6
+    )
+    # Still trainable after loading.
+    logs = restored.train_on_batch(x[:8], return_dict=True)
+    assert np.isfinite(logs["d_loss"])
+
+
+def test_generate_is_seeded_and_in_original_units():
+    x = helpers.tiny_data(16) * 100.0 + 50.0
+    gan = helpers.tiny_rgan(scaler=keras_rgan.MinMaxScaler().fit(x))
+    a, b, c = gan.generate(5, seed=1), gan.generate(5, seed=1), gan.generate(5, seed=2)
+    assert a.shape == (5, 8, 3) and a.dtype == np.float32
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+    assert a.min() >= x.min() - 1e-3 and a.max() <= x.max() + 1e-3
+    with pytest.raises(ValueError, match="num_samples"):
+        gan.generate(0)
+
+
+def test_constructor_errors():
+    with pytest.raises(ValueError, match="scaler has 2 features"):
+        helpers.tiny_rgan(scaler=keras_rgan.MinMaxScaler().fit(np.zeros((1, 2, 2))))
+    with pytest.raises(ValueError, match="must be fitted"):
+        helpers.tiny_rgan(scaler=keras_rgan.MinMaxScaler())
+    gan = helpers.tiny_rgan()
+    optimizer = keras.optimizers.Adam()
+    with pytest.raises(ValueError, match="optimizer of its own"):
+        gan.compile(g_optimizer=optimizer, d_optimizer=optimizer)
