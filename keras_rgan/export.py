@@ -31,14 +31,18 @@ def _serving_functions(model, max_num_samples):
     """The signatures the model can serve, as `{name: (fn, input_signature)}`."""
 
     def serving_default(num_samples, seed):
-        tf.debugging.assert_positive(
-            num_samples, message="num_samples must be positive"
-        )
-        tf.debugging.assert_less_equal(
-            num_samples,
-            tf.constant(max_num_samples, tf.int32),
-            message=f"num_samples must be at most {max_num_samples}",
-        )
+        checks = [
+            tf.debugging.assert_positive(
+                num_samples, message="num_samples must be positive"
+            ),
+            tf.debugging.assert_less_equal(
+                num_samples,
+                tf.constant(max_num_samples, tf.int32),
+                message=f"num_samples must be at most {max_num_samples}",
+            ),
+        ]
+        with tf.control_dependencies(checks):
+            num_samples = tf.identity(num_samples)
         return {"sequences": model.generate_from_seed(num_samples, seed)}
 
     def generate_from_noise(noise):

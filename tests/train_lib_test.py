@@ -1,0 +1,65 @@
+import os
+
+import numpy as np
+import pytest
+
+from keras_rgan import train_lib
+
+TINY = dict(
+    num_sequences=64, seq_len=8, batch_size=16, epochs=1, units=4, verbose=0
+)
+
+
+def test_train_on_stocks_serves_dollars_and_shares(tmp_path):
+    config = train_lib.TrainConfig(
+        dataset="stocks",
+        export_dir=str(tmp_path / "stocks"),
+        model_dir=str(tmp_path / "run"),
+        **{**TINY, "seq_len": 24, "batch_size": 128},
+    )
+    result = train_lib.train(config)
+    assert result.export_path == str(tmp_path / "stocks" / "1")
+    assert os.path.exists(os.path.join(str(tmp_path / "run"), "model.keras"))
+    assert result.feature_names[0] == "Open"
+    samples = result.model.generate(100, seed=0)
+    assert samples.shape == (100, 24, 6)
+    # Prices between the data's min and max dollars, volume in shares.
+    assert 40.0 < samples[..., :5].min() and samples[..., :5].max() < 1300.0
+    assert samples[..., 5].min() > 5e4 and samples[..., 5].max() < 9e7
+
+
+def test_same_seed_same_model(tmp_path):
+    a = train_lib.train(train_lib.TrainConfig(seed=3, **TINY))
+    b = train_lib.train(train_lib.TrainConfig(seed=3, **TINY))
+    np.testing.assert_allclose(
+        a.model.generate(4, seed=1), b.model.generate(4, seed=1), atol=1e-6
+    )
+
+
+@pytest.mark.parametrize(
+    "overrides, error, message",
+    [
+        ({"dataset": "mnist"}, ValueError, "Unknown dataset 'mnist'"),
+        ({"model": "gpt"}, ValueError, "Unknown model 'gpt'"),
+        ({"seq_len": 1}, ValueError, "seq_len must be at least 2"),
+        ({"batch_size": 0}, ValueError, "batch_size must be a positive"),
+        ({"epochs": -1}, ValueError, "epochs must be a positive"),
+        ({"g_learning_rate": 0.0}, ValueError, "g_learning_rate must be positive"),
+        ({"dataset": "csv:/no/such.csv"}, FileNotFoundError, "/no/such.csv"),
+        ({"batch_size": 65}, ValueError, "fewer than batch_size=65"),
+    ],
+)
+def test_bad_configs_fail_before_training(overrides, error, message):
+    with pytest.raises(error, match=message):
+        train_lib.load_data(train_lib.TrainConfig(**{**TINY, **overrides}))
+
+
+def test_existing_model_dir_and_file_export_path_are_refused(tmp_path):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "model.keras").write_text("earlier work")
+    with pytest.raises(ValueError, match="already holds a trained model.keras"):
+        train_lib.TrainConfig(model_dir=str(tmp_path / "run"), **TINY).validate()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ValueError, match="is a file"):
+        train_lib.TrainConfig(export_dir=str(tmp_path / "file"), **TINY).validate()
+    assert (tmp_path / "run" / "model.keras").read_text() == "earlier work"
