@@ -115,8 +115,9 @@ class SequenceGAN(keras.Model):
             d_optimizer: optimizer of the discriminator, same default.
             loss: str. Name of a loss in `keras_rgan.losses.LOSSES`.
             jit_compile: bool or "auto". XLA-compile the train step. Off by
-                default: on a 2-core CPU the XLA step measured about 30%
-                slower than the plain graph step.
+                default: under XLA, Keras cannot use the cuDNN LSTM kernel on
+                a GPU, and on a 2-core CPU the two measured within noise of
+                each other (`benchmarks/fit_step_time.py`).
             **kwargs: passed to `keras.Model.compile`
                 (`steps_per_execution`, `run_eagerly`).
         """
