@@ -24,7 +24,7 @@ _DEFAULTS = train_lib.TrainConfig()
 _DATASET = flags.DEFINE_string(
     "dataset", _DEFAULTS.dataset, "sines | stocks | csv:PATH | npy:PATH."
 )
-_MODEL = flags.DEFINE_string("model", _DEFAULTS.model, "Model: rgan.")
+_MODEL = flags.DEFINE_string("model", _DEFAULTS.model, "Model: rgan | crgan.")
 _SEQ_LEN = flags.DEFINE_integer("seq_len", _DEFAULTS.seq_len, "Steps per sequence.")
 _BATCH_SIZE = flags.DEFINE_integer(
     "batch_size", _DEFAULTS.batch_size, "Global batch size."
@@ -45,6 +45,17 @@ _LATENT_DIM = flags.DEFINE_integer(
 _UNITS = flags.DEFINE_integer("units", _DEFAULTS.units, "LSTM units per layer.")
 _NUM_LAYERS = flags.DEFINE_integer(
     "num_layers", _DEFAULTS.num_layers, "LSTM layers per player."
+)
+_CELL = flags.DEFINE_string(
+    "cell", None, "crgan's recurrent cell: tanh (default) | lstm."
+)
+_DENSE_UNITS = flags.DEFINE_list(
+    "dense_units", [], "Sizes of tanh dense layers after the recurrent ones."
+)
+_CONDITION_STEPS = flags.DEFINE_integer(
+    "condition_steps",
+    _DEFAULTS.condition_steps,
+    "crgan: real prefix steps the generator continues (0: none).",
 )
 _G_LEARNING_RATE = flags.DEFINE_float(
     "g_learning_rate", _DEFAULTS.g_learning_rate, "Generator learning rate."
@@ -81,6 +92,13 @@ class CommandError(Exception):
     """A problem with the command line, reported as one line."""
 
 
+def _integers(values, name):
+    try:
+        return [int(v) for v in values]
+    except ValueError:
+        raise CommandError(f"--{name} must be integers, got {values}.") from None
+
+
 def _train():
     config = train_lib.TrainConfig(
         dataset=_DATASET.value,
@@ -94,6 +112,9 @@ def _train():
         latent_dim=_LATENT_DIM.value,
         units=_UNITS.value,
         num_layers=_NUM_LAYERS.value,
+        cell=_CELL.value,
+        dense_units=_integers(_DENSE_UNITS.value, "dense_units"),
+        condition_steps=_CONDITION_STEPS.value,
         g_learning_rate=_G_LEARNING_RATE.value,
         d_learning_rate=_D_LEARNING_RATE.value,
         columns=_COLUMNS.value,

@@ -12,6 +12,7 @@ from keras.export import ExportArchive
 from keras_rgan.version import __version__
 
 DEFAULT_MAX_NUM_SAMPLES = 100_000
+DEFAULT_MAX_LENGTH = 100_000
 METADATA_FILE = os.path.join("assets.extra", "keras_rgan.json")
 
 
@@ -27,35 +28,50 @@ def existing_versions(export_dir):
     )
 
 
-def _serving_functions(model, max_num_samples):
+def _checked(value, low, high, name):
+    """`value`, after graph checks that `low <= value <= high`."""
+    checks = [
+        tf.debugging.assert_greater_equal(
+            value, tf.cast(low, value.dtype), message=f"{name} must be >= {low}"
+        ),
+        tf.debugging.assert_less_equal(
+            value, tf.cast(high, value.dtype), message=f"{name} must be <= {high}"
+        ),
+    ]
+    with tf.control_dependencies(checks):
+        return tf.identity(value)
+
+
+def _checked_shape(tensor, expected_tail, name):
+    """`tensor`, after a graph check that its shape is `(batch, *tail)`."""
+    tail = tf.constant(expected_tail, tf.int32)
+    shape_text = ", ".join(["None"] + [str(d) for d in expected_tail])
+    check = tf.debugging.assert_equal(
+        tf.shape(tensor)[1:],
+        tail,
+        message=f"{name} must have shape ({shape_text})",
+    )
+    with tf.control_dependencies([check]):
+        return tf.identity(tensor)
+
+
+def _serving_functions(model, max_num_samples, max_length):
     """The signatures the model can serve, as `{name: (fn, input_signature)}`."""
+    seed_spec = tf.TensorSpec((), tf.int64, name="seed")
 
     def serving_default(num_samples, seed):
-        checks = [
-            tf.debugging.assert_positive(
-                num_samples, message="num_samples must be positive"
-            ),
-            tf.debugging.assert_less_equal(
-                num_samples,
-                tf.constant(max_num_samples, tf.int32),
-                message=f"num_samples must be at most {max_num_samples}",
-            ),
-        ]
-        with tf.control_dependencies(checks):
-            num_samples = tf.identity(num_samples)
+        num_samples = _checked(num_samples, 1, max_num_samples, "num_samples")
         return {"sequences": model.generate_from_seed(num_samples, seed)}
 
     def generate_from_noise(noise):
+        noise = _checked_shape(noise, [model.seq_len, model.latent_dim], "noise")
         return {"sequences": model.sequences_from_noise(noise)}
 
-    return {
+    functions = {
         # The first endpoint is the one TF Serving calls by default.
         "serving_default": (
             serving_default,
-            [
-                tf.TensorSpec((), tf.int32, name="num_samples"),
-                tf.TensorSpec((), tf.int64, name="seed"),
-            ],
+            [tf.TensorSpec((), tf.int32, name="num_samples"), seed_spec],
         ),
         "generate_from_noise": (
             generate_from_noise,
@@ -68,6 +84,40 @@ def _serving_functions(model, max_num_samples):
             ],
         ),
     }
+    condition_steps = getattr(model, "condition_steps", 0)
+    if condition_steps:
+
+        def continue_sequences(prefix, seed):
+            prefix = _checked_shape(
+                prefix, [condition_steps, model.num_features], "prefix"
+            )
+            batch_size = _checked(
+                tf.shape(prefix)[0], 1, max_num_samples, "the prefix batch size"
+            )
+            with tf.control_dependencies([batch_size]):
+                prefix = tf.identity(prefix)
+            return {"sequences": model.continue_from_seed(prefix, seed)}
+
+        def generate_long(length, seed):
+            length = _checked(length, 1, max_length, "length")
+            return {"sequences": model.generate_long_from_seed(length, seed)}
+
+        functions["continue_sequences"] = (
+            continue_sequences,
+            [
+                tf.TensorSpec(
+                    (None, condition_steps, model.num_features),
+                    tf.float32,
+                    name="prefix",
+                ),
+                seed_spec,
+            ],
+        )
+        functions["generate_long"] = (
+            generate_long,
+            [tf.TensorSpec((), tf.int32, name="length"), seed_spec],
+        )
+    return functions
 
 
 def _metadata(model, feature_names):
@@ -77,6 +127,7 @@ def _metadata(model, feature_names):
         "seq_len": model.seq_len,
         "num_features": model.num_features,
         "latent_dim": model.latent_dim,
+        "condition_steps": getattr(model, "condition_steps", 0),
         "feature_names": list(feature_names)
         if feature_names
         else [f"feature_{k}" for k in range(model.num_features)],
@@ -88,6 +139,7 @@ def export_saved_model(
     export_dir,
     feature_names=None,
     max_num_samples=DEFAULT_MAX_NUM_SAMPLES,
+    max_length=DEFAULT_MAX_LENGTH,
 ):
     """Exports a trained GAN as the next version of a TF Serving model.
 
@@ -105,6 +157,15 @@ def export_saved_model(
     - `generate_from_noise`: `noise` float32 `(None, seq_len, latent_dim)`
       -> `sequences`.
 
+    Models with `condition_steps = k > 0` (`CRGAN`) also serve:
+
+    - `continue_sequences`: `prefix` float32 `(None, k, num_features)` in
+      original units, `seed` int64 -> `sequences` `(None, seq_len,
+      num_features)` whose first `k` steps are the prefix.
+    - `generate_long`: `length` int32 (1..max_length), `seed` int64 ->
+      `sequences` `(1, length, num_features)`, windows chained on their last
+      `k` steps.
+
     `assets.extra/keras_rgan.json` records the shapes and feature names.
 
     Args:
@@ -112,7 +173,9 @@ def export_saved_model(
         export_dir: str. The model's base folder (TF Serving's
             `--model_base_path`).
         feature_names: list of str or None. Names of the features.
-        max_num_samples: int. Largest `num_samples` the server accepts.
+        max_num_samples: int. Largest `num_samples` (or prefix batch) the
+            server accepts.
+        max_length: int. Largest `length` of `generate_long`.
 
     Returns:
         The path of the new version folder.
@@ -128,9 +191,10 @@ def export_saved_model(
     >>> os.path.basename(path)
     '1'
     """
-    if max_num_samples < 1:
+    if max_num_samples < 1 or max_length < 1:
         raise ValueError(
-            f"max_num_samples must be positive, got {max_num_samples}."
+            "max_num_samples and max_length must be positive, got "
+            f"{max_num_samples} and {max_length}."
         )
     if os.path.exists(export_dir) and not os.path.isdir(export_dir):
         raise ValueError(f"The export path {export_dir} is a file, not a folder.")
@@ -142,7 +206,7 @@ def export_saved_model(
     archive = ExportArchive()
     archive.track(model.generator)
     for name, (fn, signature) in _serving_functions(
-        model, max_num_samples
+        model, max_num_samples, max_length
     ).items():
         archive.add_endpoint(name, fn, input_signature=signature)
 

@@ -14,11 +14,13 @@ from keras_rgan.data.pipeline import make_dataset
 from keras_rgan.data.scaling import MinMaxScaler
 from keras_rgan.data.sources import check_spec
 from keras_rgan.data.sources import load_sequences
+from keras_rgan.layers.recurrent_stack import CELLS
+from keras_rgan.models.crgan import CRGAN
 from keras_rgan.models.discriminator import LSTMDiscriminator
 from keras_rgan.models.generator import LSTMGenerator
 from keras_rgan.models.rgan import RGAN
 
-MODELS = ("rgan",)
+MODELS = ("rgan", "crgan")
 MODEL_FILE = "model.keras"
 
 
@@ -43,6 +45,9 @@ class TrainConfig:
     latent_dim: int = 4
     units: int = 32
     num_layers: int = 1
+    cell: str | None = None
+    dense_units: list = dataclasses.field(default_factory=list)
+    condition_steps: int = 0
     g_learning_rate: float = 1e-3
     d_learning_rate: float = 1e-3
     beta_1: float = 0.5
@@ -63,6 +68,23 @@ class TrainConfig:
             )
         if self.seq_len < 2:
             raise ValueError(f"seq_len must be at least 2, got {self.seq_len}.")
+        if self.cell is not None and self.cell not in CELLS:
+            raise ValueError(f"Unknown cell {self.cell!r}; expected one of {CELLS}.")
+        if self.model == "rgan" and self.cell not in (None, "lstm"):
+            raise ValueError(
+                f"--cell={self.cell} needs --model=crgan; rgan is an LSTM GAN."
+            )
+        if self.model == "rgan" and self.condition_steps:
+            raise ValueError("condition_steps needs --model=crgan.")
+        if not 0 <= self.condition_steps < self.seq_len:
+            raise ValueError(
+                f"condition_steps must be in [0, seq_len={self.seq_len}), "
+                f"got {self.condition_steps}."
+            )
+        if any(not isinstance(u, int) or u < 1 for u in self.dense_units):
+            raise ValueError(
+                f"dense_units must be positive integers, got {self.dense_units}."
+            )
         for name in (
             "batch_size",
             "epochs",
@@ -113,18 +135,31 @@ class TrainResult:
 
 def build_model(config, num_features, scaler=None):
     """Builds and compiles the GAN that `config` names."""
-    model = RGAN(
-        generator=LSTMGenerator(
-            num_features, units=config.units, num_layers=config.num_layers
-        ),
-        discriminator=LSTMDiscriminator(
-            units=config.units, num_layers=config.num_layers
-        ),
-        seq_len=config.seq_len,
-        latent_dim=config.latent_dim,
-        scaler=scaler,
-        seed=config.seed,
+    sizes = dict(
+        units=config.units,
+        num_layers=config.num_layers,
+        dense_units=config.dense_units,
     )
+    if config.model == "crgan":
+        model = CRGAN(
+            seq_len=config.seq_len,
+            num_features=num_features,
+            latent_dim=config.latent_dim,
+            cell=config.cell or "tanh",
+            condition_steps=config.condition_steps,
+            scaler=scaler,
+            seed=config.seed,
+            **sizes,
+        )
+    else:
+        model = RGAN(
+            generator=LSTMGenerator(num_features, **sizes),
+            discriminator=LSTMDiscriminator(**sizes),
+            seq_len=config.seq_len,
+            latent_dim=config.latent_dim,
+            scaler=scaler,
+            seed=config.seed,
+        )
     model.compile(
         g_optimizer=keras.optimizers.Adam(
             config.g_learning_rate, beta_1=config.beta_1

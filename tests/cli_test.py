@@ -82,6 +82,12 @@ def test_a_bad_flag_exits_with_one_line_and_no_traceback():
         (["train", "--dataset=npy:/no/such.npy"], "No such file: /no/such.npy"),
         (["train", "--batch_size=lots"], "flag --batch_size=lots"),
         (["train", "--no_such_flag=1"], "no_such_flag"),
+        (["train", "--model=crgan", "--cell=gru"], "Unknown cell 'gru'"),
+        (
+            ["train", "--model=crgan", "--condition_steps=30"],
+            "condition_steps must be in [0, seq_len=24)",
+        ),
+        (["train", "--dense_units=a,b"], "--dense_units must be integers"),
         (["fit"], "Expected a command, one of train, generate; got fit"),
         (["train", "extra"], "Unexpected arguments: extra"),
         (["generate", "--output=x.npy"], "--saved_model is required"),

@@ -31,3 +31,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "large" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def mirrored_strategy():
+    """One 2-replica MirroredStrategy for the whole session.
+
+    Several MirroredStrategy objects in one process can hand out clashing
+    collective-op keys; sharing one avoids that.
+    """
+    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])

@@ -28,6 +28,29 @@ def test_train_on_stocks_serves_dollars_and_shares(tmp_path):
     assert samples[..., 5].min() > 5e4 and samples[..., 5].max() < 9e7
 
 
+@pytest.mark.parametrize(
+    "overrides, signatures",
+    [
+        ({"cell": "tanh"}, {"serving_default", "generate_from_noise"}),
+        (
+            {"condition_steps": 4, "cell": "lstm"},
+            {"serving_default", "generate_from_noise", "continue_sequences",
+             "generate_long"},
+        ),
+    ],
+)
+def test_train_crgan_exports_its_signatures(tmp_path, overrides, signatures):
+    import tensorflow as tf
+
+    config = train_lib.TrainConfig(
+        model="crgan", export_dir=str(tmp_path / "crgan"), **TINY, **overrides
+    )
+    result = train_lib.train(config)
+    loaded = tf.saved_model.load(result.export_path)
+    assert set(loaded.signatures) == signatures
+    assert result.model.generator.cell == overrides["cell"]
+
+
 def test_same_seed_same_model(tmp_path):
     a = train_lib.train(train_lib.TrainConfig(seed=3, **TINY))
     b = train_lib.train(train_lib.TrainConfig(seed=3, **TINY))
@@ -47,6 +70,15 @@ def test_same_seed_same_model(tmp_path):
         ({"g_learning_rate": 0.0}, ValueError, "g_learning_rate must be positive"),
         ({"dataset": "csv:/no/such.csv"}, FileNotFoundError, "/no/such.csv"),
         ({"batch_size": 65}, ValueError, "fewer than batch_size=65"),
+        ({"model": "crgan", "cell": "gru"}, ValueError, "Unknown cell 'gru'"),
+        ({"cell": "tanh"}, ValueError, "needs --model=crgan"),
+        ({"condition_steps": 2}, ValueError, "condition_steps needs --model=crgan"),
+        (
+            {"model": "crgan", "condition_steps": 8},
+            ValueError,
+            r"condition_steps must be in \[0, seq_len=8\)",
+        ),
+        ({"model": "crgan", "dense_units": [0]}, ValueError, "dense_units must be"),
     ],
 )
 def test_bad_configs_fail_before_training(overrides, error, message):

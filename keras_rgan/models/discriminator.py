@@ -1,10 +1,72 @@
-"""The LSTM discriminator: sequences in, one logit per sequence out."""
+"""Discriminators: sequences in, one logit per sequence out."""
 
 import keras
 
+from keras_rgan.layers.recurrent_stack import RecurrentStack
+
 
 @keras.saving.register_keras_serializable(package="keras_rgan")
-class LSTMDiscriminator(keras.Model):
+class RecurrentDiscriminator(keras.Model):
+    """A recurrent backbone judging whole sequences, one logit each.
+
+    Sequences `(batch, seq_len, num_features)` go through a `RecurrentStack`;
+    its last step (after the tanh dense layers) feeds a linear layer giving
+    one real-vs-fake logit per sequence, `(batch, 1)`.
+
+    Args:
+        cell: str. `"lstm"` or `"tanh"` (`SharedTanhProjectionCell`).
+        units: int. Units of each recurrent layer.
+        num_layers: int. Number of recurrent layers.
+        dense_units: list of int. Tanh dense layers after the recurrent ones.
+
+    Example:
+
+    >>> import numpy as np
+    >>> discriminator = RecurrentDiscriminator(cell="tanh", units=8)
+    >>> discriminator(np.zeros((2, 24, 5), "float32")).shape
+    TensorShape([2, 1])
+    """
+
+    def __init__(self, cell="lstm", units=64, num_layers=2, dense_units=(), **kwargs):
+        super().__init__(**kwargs)
+        # === Layers ===
+        self.backbone = RecurrentStack(
+            cell, units, num_layers, dense_units, return_sequences=False,
+            name="backbone",
+        )
+        self.logit_dense = keras.layers.Dense(1, name="logit")
+        # === Config ===
+        self.cell = cell
+        self.units = units
+        self.num_layers = num_layers
+        self.dense_units = list(dense_units)
+
+    def build(self, input_shape):
+        self.backbone.build(input_shape)
+        self.logit_dense.build(self.backbone.compute_output_shape(input_shape))
+
+    def call(self, sequences, training=None):
+        return self.logit_dense(self.backbone(sequences, training=training))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "cell": self.cell,
+                "units": self.units,
+                "num_layers": self.num_layers,
+                "dense_units": self.dense_units,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="keras_rgan")
+class LSTMDiscriminator(RecurrentDiscriminator):
     """Stacked LSTMs judging whole sequences, one real-vs-fake logit each.
 
     Sequences `(batch, seq_len, num_features)` go through `num_layers` LSTMs
@@ -14,6 +76,7 @@ class LSTMDiscriminator(keras.Model):
     Args:
         units: int. Hidden units of each LSTM.
         num_layers: int. Number of stacked LSTMs.
+        dense_units: list of int. Tanh dense layers after the LSTMs.
 
     Example:
 
@@ -23,43 +86,11 @@ class LSTMDiscriminator(keras.Model):
     TensorShape([2, 1])
     """
 
-    def __init__(self, units=64, num_layers=2, **kwargs):
-        if units < 1 or num_layers < 1:
-            raise ValueError(
-                "units and num_layers must be positive, got "
-                f"{units}, {num_layers}."
-            )
-        super().__init__(**kwargs)
-        # === Layers ===
-        self.lstm_layers = [
-            keras.layers.LSTM(
-                units, return_sequences=i < num_layers - 1, name=f"lstm_{i}"
-            )
-            for i in range(num_layers)
-        ]
-        self.logit_dense = keras.layers.Dense(1, name="logit")
-        # === Config ===
-        self.units = units
-        self.num_layers = num_layers
-
-    def build(self, input_shape):
-        shape = tuple(input_shape)
-        for layer in self.lstm_layers:
-            layer.build(shape)
-            shape = shape[:-1] + (self.units,)
-        self.logit_dense.build((shape[0], self.units))
-
-    def call(self, sequences, training=None):
-        x = sequences
-        for layer in self.lstm_layers:
-            x = layer(x, training=training)
-        return self.logit_dense(x)
+    def __init__(self, units=64, num_layers=2, dense_units=(), **kwargs):
+        kwargs.pop("cell", None)
+        super().__init__("lstm", units, num_layers, dense_units, **kwargs)
 
     def get_config(self):
         config = super().get_config()
-        config.update({"units": self.units, "num_layers": self.num_layers})
+        del config["cell"]
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

@@ -83,7 +83,7 @@ class SequenceGAN(keras.Model):
         self.scaler = scaler
         self.seed = seed
         if not self.generator.built:
-            self.generator.build((None, seq_len, latent_dim))
+            self.generator.build((None, seq_len, self.generator_input_dim))
         if not self.discriminator.built:
             self.discriminator.build((None, seq_len, self.num_features))
         self.built = True
@@ -93,8 +93,24 @@ class SequenceGAN(keras.Model):
     def num_features(self):
         return self.generator.num_features
 
+    @property
+    def generator_input_dim(self):
+        """Per-step size of the generator's input (noise, plus conditions)."""
+        return self.latent_dim
+
     def call(self, noise, training=False):
-        """Maps noise to sequences in the scaled space (the generator)."""
+        """Maps noise to sequences in the scaled space."""
+        return self.fake_from_noise(noise, training=training)
+
+    # === Hooks that subclasses with conditions override ===
+
+    def split_batch(self, real):
+        """Splits a real batch into `(discriminator_real, condition)`."""
+        return real, None
+
+    def fake_from_noise(self, noise, condition=None, training=False):
+        """Generated sequences in the scaled space, for noise and condition."""
+        del condition
         return self.generator(noise, training=training)
 
     # === Training ===
@@ -168,13 +184,15 @@ class SequenceGAN(keras.Model):
 
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
-        real = tf.cast(real, self.compute_dtype)
+        real, condition = self.split_batch(tf.cast(real, self.compute_dtype))
         batch_size = tf.shape(real)[0]
         num_replicas, _ = _replica_info()
         replica_scale = 1.0 / num_replicas
 
         # Discriminator step: real and generated sequences in one call.
-        fake = self.generator(self.training_noise(batch_size), training=True)
+        fake = self.fake_from_noise(
+            self.training_noise(batch_size), condition, training=True
+        )
         with tf.GradientTape() as tape:
             logits = self.discriminator(
                 tf.concat([real, fake], axis=0), training=True
@@ -189,7 +207,8 @@ class SequenceGAN(keras.Model):
         noise = self.training_noise(batch_size)
         with tf.GradientTape() as tape:
             fake_logits = self.discriminator(
-                self.generator(noise, training=True), training=True
+                self.fake_from_noise(noise, condition, training=True),
+                training=True,
             )
             g_loss = self.g_loss_fn(fake_logits)
             scaled_loss = g_loss * replica_scale
@@ -202,12 +221,14 @@ class SequenceGAN(keras.Model):
 
     # === Generation ===
 
-    def noise_from_seed(self, num_samples, seed):
-        """Noise `(num_samples, seq_len, latent_dim)` fixed by an int64 seed."""
-        seed = tf.cast(seed, tf.int64)
+    def noise_from_seed(self, num_samples, seed, stream=0):
+        """Noise `(num_samples, seq_len, latent_dim)` fixed by an int64 seed.
+
+        `stream` picks one of many independent draws for the same seed.
+        """
         return tf.random.stateless_normal(
             tf.stack([num_samples, self.seq_len, self.latent_dim]),
-            seed=tf.stack([seed, tf.constant(0, tf.int64)]),
+            seed=tf.stack([tf.cast(seed, tf.int64), tf.cast(stream, tf.int64)]),
         )
 
     def to_original_units(self, scaled):
@@ -218,7 +239,7 @@ class SequenceGAN(keras.Model):
 
     def sequences_from_noise(self, noise):
         """Generated sequences in original units, for the given noise."""
-        return self.to_original_units(self.generator(noise, training=False))
+        return self.to_original_units(self.fake_from_noise(noise))
 
     def generate_from_seed(self, num_samples, seed):
         """Generated sequences in original units, fixed by `seed` (tensors)."""

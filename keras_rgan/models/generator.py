@@ -1,10 +1,88 @@
-"""The LSTM generator: per-step noise in, sequences in [0, 1] out."""
+"""Generators: per-step inputs (noise, conditions) in, sequences in [0, 1] out."""
 
 import keras
 
+from keras_rgan.layers.recurrent_stack import RecurrentStack
+
 
 @keras.saving.register_keras_serializable(package="keras_rgan")
-class LSTMGenerator(keras.Model):
+class RecurrentGenerator(keras.Model):
+    """A recurrent backbone and a sigmoid layer, applied at every step.
+
+    Inputs `(batch, seq_len, input_dim)` (noise, plus any per-step condition)
+    go through a `RecurrentStack` and a sigmoid dense layer, giving sequences
+    `(batch, seq_len, num_features)` in the scaled `[0, 1]` space. Any
+    `seq_len` works.
+
+    Args:
+        num_features: int. Features per generated step.
+        cell: str. `"lstm"` or `"tanh"` (`SharedTanhProjectionCell`).
+        units: int. Units of each recurrent layer.
+        num_layers: int. Number of recurrent layers.
+        dense_units: list of int. Tanh dense layers after the recurrent ones.
+
+    Example:
+
+    >>> import numpy as np
+    >>> generator = RecurrentGenerator(num_features=5, cell="tanh", units=8)
+    >>> generator(np.zeros((2, 24, 4), "float32")).shape
+    TensorShape([2, 24, 5])
+    """
+
+    def __init__(
+        self,
+        num_features,
+        cell="lstm",
+        units=64,
+        num_layers=2,
+        dense_units=(),
+        **kwargs,
+    ):
+        if num_features < 1:
+            raise ValueError(f"num_features must be positive, got {num_features}.")
+        super().__init__(**kwargs)
+        # === Layers ===
+        self.backbone = RecurrentStack(
+            cell, units, num_layers, dense_units, return_sequences=True,
+            name="backbone",
+        )
+        self.output_dense = keras.layers.Dense(
+            num_features, activation="sigmoid", name="output"
+        )
+        # === Config ===
+        self.num_features = num_features
+        self.cell = cell
+        self.units = units
+        self.num_layers = num_layers
+        self.dense_units = list(dense_units)
+
+    def build(self, input_shape):
+        self.backbone.build(input_shape)
+        self.output_dense.build(self.backbone.compute_output_shape(input_shape))
+
+    def call(self, inputs, training=None):
+        return self.output_dense(self.backbone(inputs, training=training))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "num_features": self.num_features,
+                "cell": self.cell,
+                "units": self.units,
+                "num_layers": self.num_layers,
+                "dense_units": self.dense_units,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="keras_rgan")
+class LSTMGenerator(RecurrentGenerator):
     """Stacked LSTMs mapping per-step noise to sequences in the scaled space.
 
     Noise `(batch, seq_len, latent_dim)` goes through `num_layers` LSTMs
@@ -16,6 +94,7 @@ class LSTMGenerator(keras.Model):
         num_features: int. Features per generated time step.
         units: int. Hidden units of each LSTM.
         num_layers: int. Number of stacked LSTMs.
+        dense_units: list of int. Tanh dense layers after the LSTMs.
 
     Example:
 
@@ -25,50 +104,13 @@ class LSTMGenerator(keras.Model):
     TensorShape([2, 24, 5])
     """
 
-    def __init__(self, num_features, units=64, num_layers=2, **kwargs):
-        if num_features < 1 or units < 1 or num_layers < 1:
-            raise ValueError(
-                "num_features, units and num_layers must be positive, got "
-                f"{num_features}, {units}, {num_layers}."
-            )
-        super().__init__(**kwargs)
-        # === Layers ===
-        self.lstm_layers = [
-            keras.layers.LSTM(units, return_sequences=True, name=f"lstm_{i}")
-            for i in range(num_layers)
-        ]
-        self.output_dense = keras.layers.Dense(
-            num_features, activation="sigmoid", name="output"
+    def __init__(self, num_features, units=64, num_layers=2, dense_units=(), **kwargs):
+        kwargs.pop("cell", None)
+        super().__init__(
+            num_features, "lstm", units, num_layers, dense_units, **kwargs
         )
-        # === Config ===
-        self.num_features = num_features
-        self.units = units
-        self.num_layers = num_layers
-
-    def build(self, input_shape):
-        shape = tuple(input_shape)
-        for layer in self.lstm_layers:
-            layer.build(shape)
-            shape = shape[:-1] + (self.units,)
-        self.output_dense.build(shape)
-
-    def call(self, noise, training=None):
-        x = noise
-        for layer in self.lstm_layers:
-            x = layer(x, training=training)
-        return self.output_dense(x)
 
     def get_config(self):
         config = super().get_config()
-        config.update(
-            {
-                "num_features": self.num_features,
-                "units": self.units,
-                "num_layers": self.num_layers,
-            }
-        )
+        del config["cell"]
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

@@ -24,7 +24,10 @@ def test_discriminator_gives_one_logit_per_sequence():
 def test_lstm_settings_stay_cudnn_eligible():
     generator = keras_rgan.LSTMGenerator(num_features=2, units=4, num_layers=2)
     discriminator = keras_rgan.LSTMDiscriminator(units=4, num_layers=2)
-    for lstm in generator.lstm_layers + discriminator.lstm_layers:
+    for lstm in (
+        generator.backbone.recurrent_layers
+        + discriminator.backbone.recurrent_layers
+    ):
         config = lstm.get_config()
         assert config["activation"] == "tanh"
         assert config["recurrent_activation"] == "sigmoid"

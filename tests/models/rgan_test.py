@@ -49,7 +49,7 @@ def test_fit_with_xla():
     assert np.isfinite(history.history["g_loss"]).all()
 
 
-def test_two_replicas_equal_one_device():
+def test_two_replicas_equal_one_device(mirrored_strategy):
     data = helpers.tiny_data(16)
     dataset = tf.data.Dataset.from_tensor_slices(data).batch(8, drop_remainder=True)
 
@@ -63,7 +63,7 @@ def test_two_replicas_equal_one_device():
     single = build()
     initial = single.get_weights()
     single.fit(dataset, steps_per_epoch=1, epochs=1, verbose=0, shuffle=False)
-    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    strategy = mirrored_strategy
     assert strategy.num_replicas_in_sync == 2
     with strategy.scope():
         mirrored = build()

@@ -1,0 +1,273 @@
+"""CRGAN: both players built from one recurrent backbone definition, with
+prefix-conditioned continuation and sequences of any length."""
+
+import keras
+import tensorflow as tf
+
+from keras_rgan.layers.recurrent_stack import check_backbone
+from keras_rgan.models.discriminator import RecurrentDiscriminator
+from keras_rgan.models.gan import SequenceGAN
+from keras_rgan.models.generator import RecurrentGenerator
+
+
+@keras.saving.register_keras_serializable(package="keras_rgan")
+class CRGAN(SequenceGAN):
+    """A GAN whose generator and discriminator share one recurrent structure.
+
+    One backbone definition `(cell, units, num_layers, dense_units)` builds
+    both players: a `RecurrentStack` of `cell` (`"tanh"`, the explicit
+    recurrence of `keras_rgan.layers.SharedTanhProjectionCell`, or `"lstm"`)
+    followed by tanh dense layers; the generator ends in a per-step sigmoid
+    layer (the scaled space), the discriminator in one logit per sequence.
+    The two players have weights of their own. Training is the same
+    non-saturating adversarial step as `RGAN`.
+
+    With `condition_steps=k > 0` the generator is conditioned on a real
+    prefix: each real batch is split in two; the generator reads the first
+    `k` steps of the first half's windows (run through its own backbone,
+    alongside the noise) and generates the remaining `seq_len - k` steps,
+    while the discriminator judges complete windows (real prefix + generated
+    continuation) against real windows from the second half. A fraction
+    `unconditional_fraction` of the generator's windows get no prefix, so the
+    same model also generates whole windows from noise alone. This makes the
+    model a probabilistic forecaster (`continue_sequences`) and lets it chain
+    windows into one series of any length (`generate_long`).
+
+    Args:
+        seq_len: int. Steps per window.
+        num_features: int. Features per step.
+        latent_dim: int. Noise dimensions per step.
+        cell: str. `"tanh"` or `"lstm"`.
+        units: int. Units of each recurrent layer.
+        num_layers: int. Number of recurrent layers.
+        dense_units: list of int. Tanh dense layers after the recurrent ones.
+        condition_steps: int. Length `k` of the real prefix, 0 for none.
+        unconditional_fraction: float. Share of generated windows trained
+            without a prefix when `condition_steps > 0`.
+        scaler: a fitted `keras_rgan.data.MinMaxScaler`, or None.
+        seed: int or None. Seed of the training noise.
+
+    Example:
+
+    >>> import keras_rgan
+    >>> x = keras_rgan.data.sine_waves(n=64, seq_len=12, dim=2, seed=0)
+    >>> gan = CRGAN(seq_len=12, num_features=2, cell="tanh", units=8,
+    ...             condition_steps=4, seed=0)
+    >>> gan.compile()
+    >>> _ = gan.fit(x, batch_size=16, epochs=1, verbose=0)
+    >>> gan.continue_sequences(x[:3, :4], seed=1).shape
+    (3, 12, 2)
+    >>> gan.generate_long(30, seed=1).shape
+    (1, 30, 2)
+    """
+
+    def __init__(
+        self,
+        seq_len,
+        num_features,
+        latent_dim=4,
+        cell="tanh",
+        units=32,
+        num_layers=1,
+        dense_units=(),
+        condition_steps=0,
+        unconditional_fraction=0.5,
+        scaler=None,
+        seed=None,
+        **kwargs,
+    ):
+        dense_units = list(dense_units)
+        check_backbone(cell, units, num_layers, dense_units)
+        if not 0 <= condition_steps < seq_len:
+            raise ValueError(
+                f"condition_steps must be in [0, seq_len={seq_len}), "
+                f"got {condition_steps}."
+            )
+        if not 0 <= unconditional_fraction <= 1:
+            raise ValueError(
+                "unconditional_fraction must be in [0, 1], got "
+                f"{unconditional_fraction}."
+            )
+        backbone = dict(
+            cell=cell, units=units, num_layers=num_layers, dense_units=dense_units
+        )
+        # The one backbone definition both players are built from.
+        self.backbone_definition = backbone
+        self.condition_steps = condition_steps
+        self.unconditional_fraction = unconditional_fraction
+        super().__init__(
+            generator=RecurrentGenerator(num_features, **backbone),
+            discriminator=RecurrentDiscriminator(**backbone),
+            seq_len=seq_len,
+            latent_dim=latent_dim,
+            scaler=scaler,
+            seed=seed,
+            **kwargs,
+        )
+
+    @property
+    def generator_input_dim(self):
+        if self.condition_steps == 0:
+            return self.latent_dim
+        # Noise, the prefix values (zero after the prefix) and the prefix mask.
+        return self.latent_dim + self.num_features + 1
+
+    # === Conditioning ===
+
+    def _prefix_condition(self, prefix_values, has_prefix):
+        """Pads prefixes `(batch, k, features)` to full windows with a mask.
+
+        `has_prefix` `(batch,)` (float) switches the prefix of each window
+        on or off.
+        """
+        batch_size = tf.shape(prefix_values)[0]
+        rest = self.seq_len - self.condition_steps
+        values = tf.concat(
+            [prefix_values, tf.zeros((batch_size, rest, self.num_features))],
+            axis=1,
+        )
+        steps = tf.concat(
+            [tf.ones((self.condition_steps,)), tf.zeros((rest,))], axis=0
+        )
+        mask = steps[None, :, None] * tf.reshape(has_prefix, (-1, 1, 1))
+        return values, mask
+
+    def split_batch(self, real):
+        if self.condition_steps == 0:
+            return real, None
+        half = tf.shape(real)[0] // 2
+        generator_part, discriminator_part = real[:half], real[half : 2 * half]
+        keep = keras.random.uniform(
+            (half,), seed=self.seed_generator
+        ) >= self.unconditional_fraction
+        condition = self._prefix_condition(
+            generator_part[:, : self.condition_steps], tf.cast(keep, real.dtype)
+        )
+        return discriminator_part, condition
+
+    def fake_from_noise(self, noise, condition=None, training=False):
+        if self.condition_steps == 0:
+            return self.generator(noise, training=training)
+        if condition is None:
+            batch_size = tf.shape(noise)[0]
+            condition = self._prefix_condition(
+                tf.zeros((batch_size, self.condition_steps, self.num_features)),
+                tf.zeros((batch_size,)),
+            )
+        values, mask = condition
+        generated = self.generator(
+            tf.concat([noise, values * mask, mask], axis=-1), training=training
+        )
+        # Prefix steps are the given values exactly; the rest is generated.
+        return mask * values + (1.0 - mask) * generated
+
+    # === Continuation and long sequences (tensors in, tensors out) ===
+
+    def _check_conditional(self):
+        if self.condition_steps == 0:
+            raise ValueError(
+                "This model was built with condition_steps=0: it cannot "
+                "continue a prefix. Build it with condition_steps > 0."
+            )
+
+    def continue_scaled(self, prefix, noise):
+        """Windows in the scaled space whose first k steps are `prefix`."""
+        batch_size = tf.shape(prefix)[0]
+        condition = self._prefix_condition(prefix, tf.ones((batch_size,)))
+        return self.fake_from_noise(noise, condition)
+
+    def continue_from_seed(self, prefix, seed, stream=0):
+        """Continues prefixes in original units; first k steps are `prefix`."""
+        self._check_conditional()
+        prefix = tf.convert_to_tensor(prefix, tf.float32)
+        scaled_prefix = (
+            prefix if self.scaler is None else self.scaler.transform(prefix)
+        )
+        noise = self.noise_from_seed(tf.shape(prefix)[0], seed, stream)
+        windows = self.continue_scaled(scaled_prefix, noise)
+        continuation = self.to_original_units(windows[:, self.condition_steps :])
+        return tf.concat([prefix, continuation], axis=1)
+
+    def generate_long_from_seed(self, length, seed):
+        """One series `(1, length, features)` in original units.
+
+        Window 0 is generated from noise alone (noise stream 0); window `i`
+        continues the last `k` steps of the series so far (noise stream `i`),
+        so each window's prefix is exactly the previous tail.
+        """
+        self._check_conditional()
+        k = self.condition_steps
+        series = self.fake_from_noise(self.noise_from_seed(1, seed, 0))
+
+        def not_long_enough(series, stream):
+            del stream
+            return tf.shape(series)[1] < length
+
+        def extend(series, stream):
+            window = self.continue_scaled(
+                series[:, -k:], self.noise_from_seed(1, seed, stream)
+            )
+            return tf.concat([series, window[:, k:]], axis=1), stream + 1
+
+        series, _ = tf.while_loop(
+            not_long_enough,
+            extend,
+            (series, tf.constant(1, tf.int64)),
+            shape_invariants=(
+                tf.TensorShape([1, None, self.num_features]),
+                tf.TensorShape([]),
+            ),
+        )
+        return self.to_original_units(series[:, :length])
+
+    # === NumPy conveniences ===
+
+    def continue_sequences(self, prefix, seed=0):
+        """Continues real prefixes into full windows, in original units.
+
+        Args:
+            prefix: array `(batch, condition_steps, num_features)`, original
+                units.
+            seed: int. The same seed gives the same continuations.
+
+        Returns:
+            A float32 array `(batch, seq_len, num_features)` whose first
+            `condition_steps` steps equal `prefix`.
+        """
+        self._check_conditional()
+        prefix = tf.convert_to_tensor(prefix, tf.float32)
+        expected = (self.condition_steps, self.num_features)
+        if prefix.shape.rank != 3 or tuple(prefix.shape[1:]) != expected:
+            raise ValueError(
+                f"prefix must have shape (batch, {expected[0]}, {expected[1]}), "
+                f"got {tuple(prefix.shape)}."
+            )
+        return self.continue_from_seed(prefix, tf.constant(seed, tf.int64)).numpy()
+
+    def generate_long(self, length, seed=0):
+        """Generates one continuous series of `length` steps, original units.
+
+        Returns:
+            A float32 array `(1, length, num_features)`.
+        """
+        if length < 1:
+            raise ValueError(f"length must be positive, got {length}.")
+        return self.generate_long_from_seed(
+            tf.constant(length, tf.int32), tf.constant(seed, tf.int64)
+        ).numpy()
+
+    # === Config ===
+
+    def get_config(self):
+        config = super().get_config()
+        for key in ("generator", "discriminator"):
+            del config[key]
+        config.update(self.backbone_definition)
+        config.update(
+            {
+                "num_features": self.num_features,
+                "condition_steps": self.condition_steps,
+                "unconditional_fraction": self.unconditional_fraction,
+            }
+        )
+        return config
