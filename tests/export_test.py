@@ -1,5 +1,7 @@
 import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -129,3 +131,17 @@ print(json.dumps(out.numpy().tolist()))
     assert result.returncode == 0, result.stderr[-2000:]
     served = np.array(json.loads(result.stdout.strip().splitlines()[-1]))
     np.testing.assert_allclose(served, serve(loaded, 3, 7), rtol=1e-5)
+
+
+def test_saved_model_cli_lists_both_signatures(exported):
+    path, _ = exported
+    cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+    result = subprocess.run(
+        [cli, "show", "--all", "--dir", path],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "signature_def['serving_default']" in result.stdout
+    assert "signature_def['generate_from_noise']" in result.stdout
+    assert "inputs['num_samples']" in result.stdout
+    assert "outputs['sequences']" in result.stdout
