@@ -1,6 +1,7 @@
 """keras_rgan: recurrent GANs for sequences and time series, on Keras 3."""
 
 from keras_rgan import data
+from keras_rgan import evaluation
 from keras_rgan import layers
 from keras_rgan import losses
 from keras_rgan.data.scaling import MinMaxScaler

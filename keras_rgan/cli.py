@@ -1,8 +1,9 @@
-"""The `keras-rgan` command line: `train` and `generate`.
+"""The `keras-rgan` command line: `train`, `generate` and `evaluate`.
 
   keras-rgan train --dataset=sines --export_dir=saved_models/sines
   keras-rgan generate --saved_model=saved_models/sines/1 --num_samples=10 \
       --output=samples.csv
+  keras-rgan evaluate --saved_model=saved_models/sines/1 --output_dir=eval
 
 The binary only turns flags into a `train_lib.TrainConfig` and calls the
 library. A bad flag value exits with status 2 and one line naming it.
@@ -16,7 +17,7 @@ from absl import flags
 
 from keras_rgan import train_lib
 
-COMMANDS = ("train", "generate")
+COMMANDS = ("train", "generate", "evaluate")
 FLAGS = flags.FLAGS
 _DEFAULTS = train_lib.TrainConfig()
 
@@ -41,6 +42,16 @@ _MODEL_DIR = flags.DEFINE_string(
 )
 _LATENT_DIM = flags.DEFINE_integer(
     "latent_dim", _DEFAULTS.latent_dim, "Noise dimensions per step."
+)
+_SEQUENCE_LATENT_DIM = flags.DEFINE_integer(
+    "sequence_latent_dim",
+    _DEFAULTS.sequence_latent_dim,
+    "Noise dimensions drawn once per sequence, repeated at every step.",
+)
+_PER_STEP_LOGITS = flags.DEFINE_bool(
+    "per_step_logits",
+    _DEFAULTS.per_step_logits,
+    "The discriminator gives a logit per step (losses averaged over time).",
 )
 _UNITS = flags.DEFINE_integer("units", _DEFAULTS.units, "LSTM units per layer.")
 _NUM_LAYERS = flags.DEFINE_integer(
@@ -67,6 +78,11 @@ _COLUMNS = flags.DEFINE_list("columns", None, "CSV columns to use (default all).
 _STRIDE = flags.DEFINE_integer(
     "stride", _DEFAULTS.stride, "Steps between CSV window starts."
 )
+_HOLDOUT_FRACTION = flags.DEFINE_float(
+    "holdout_fraction",
+    _DEFAULTS.holdout_fraction,
+    "Share of the data held out from training (for the memorisation check).",
+)
 _NUM_SEQUENCES = flags.DEFINE_integer(
     "num_sequences", _DEFAULTS.num_sequences, "Number of sine sequences."
 )
@@ -86,6 +102,12 @@ _SAVED_MODEL = flags.DEFINE_string(
 )
 _NUM_SAMPLES = flags.DEFINE_integer("num_samples", 100, "Sequences to generate.")
 _OUTPUT = flags.DEFINE_string("output", None, "Output FILE.npy or FILE.csv.")
+
+# === evaluate ===
+_OUTPUT_DIR = flags.DEFINE_string(
+    "output_dir", None, "evaluate: folder for scores.json and the plots."
+)
+
 
 
 class CommandError(Exception):
@@ -110,6 +132,8 @@ def _train():
         export_dir=_EXPORT_DIR.value,
         model_dir=_MODEL_DIR.value,
         latent_dim=_LATENT_DIM.value,
+        sequence_latent_dim=_SEQUENCE_LATENT_DIM.value,
+        per_step_logits=_PER_STEP_LOGITS.value,
         units=_UNITS.value,
         num_layers=_NUM_LAYERS.value,
         cell=_CELL.value,
@@ -119,6 +143,7 @@ def _train():
         d_learning_rate=_D_LEARNING_RATE.value,
         columns=_COLUMNS.value,
         stride=_STRIDE.value,
+        holdout_fraction=_HOLDOUT_FRACTION.value,
         num_sequences=_NUM_SEQUENCES.value,
         num_features=_NUM_FEATURES.value,
         steps_per_execution=_STEPS_PER_EXECUTION.value,
@@ -156,6 +181,33 @@ def _generate():
     print(os.path.abspath(path))
 
 
+def _evaluate():
+    from keras_rgan import evaluate_lib
+
+    if not _SAVED_MODEL.value:
+        raise CommandError("--saved_model is required.")
+    if not _OUTPUT_DIR.value:
+        raise CommandError("--output_dir is required.")
+    # Without --dataset, the data set recorded in the export is used.
+    dataset = _DATASET.value if FLAGS["dataset"].present else None
+    config = evaluate_lib.EvaluateConfig(
+        saved_model=_SAVED_MODEL.value,
+        output_dir=_OUTPUT_DIR.value,
+        dataset=dataset,
+        num_samples=_NUM_SAMPLES.value if FLAGS["num_samples"].present else None,
+        seed=_SEED.value,
+    )
+    try:
+        config.validate()
+        metadata = evaluate_lib.read_metadata(config.saved_model)
+        evaluate_lib.load_real_data(config, metadata)
+    except (ValueError, TypeError, OSError) as error:
+        raise CommandError(str(error)) from None
+    _, table = evaluate_lib.evaluate(config)
+    print(table)
+    print(os.path.abspath(config.output_dir))
+
+
 def main(argv):
     if len(argv) < 2 or argv[1] not in COMMANDS:
         given = argv[1] if len(argv) > 1 else "nothing"
@@ -164,10 +216,7 @@ def main(argv):
         )
     if len(argv) > 2:
         raise CommandError(f"Unexpected arguments: {' '.join(argv[2:])}")
-    if argv[1] == "train":
-        _train()
-    else:
-        _generate()
+    {"train": _train, "generate": _generate, "evaluate": _evaluate}[argv[1]]()
 
 
 def _fail(message):

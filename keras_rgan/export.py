@@ -64,8 +64,14 @@ def _serving_functions(model, max_num_samples, max_length):
         return {"sequences": model.generate_from_seed(num_samples, seed)}
 
     def generate_from_noise(noise):
-        noise = _checked_shape(noise, [model.seq_len, model.latent_dim], "noise")
+        noise = _checked_shape(noise, [model.seq_len, model.noise_dim], "noise")
         return {"sequences": model.sequences_from_noise(noise)}
+
+    def discriminate(sequences):
+        sequences = _checked_shape(
+            sequences, [model.seq_len, model.num_features], "sequences"
+        )
+        return {"logits": model.discriminate(sequences)}
 
     functions = {
         # The first endpoint is the one TF Serving calls by default.
@@ -77,9 +83,19 @@ def _serving_functions(model, max_num_samples, max_length):
             generate_from_noise,
             [
                 tf.TensorSpec(
-                    (None, model.seq_len, model.latent_dim),
+                    (None, model.seq_len, model.noise_dim),
                     tf.float32,
                     name="noise",
+                )
+            ],
+        ),
+        "discriminate": (
+            discriminate,
+            [
+                tf.TensorSpec(
+                    (None, model.seq_len, model.num_features),
+                    tf.float32,
+                    name="sequences",
                 )
             ],
         ),
@@ -120,17 +136,20 @@ def _serving_functions(model, max_num_samples, max_length):
     return functions
 
 
-def _metadata(model, feature_names):
+def _metadata(model, feature_names, extra):
     return {
+        **(extra or {}),
         "keras_rgan_version": __version__,
         "model": type(model).__name__,
         "seq_len": model.seq_len,
         "num_features": model.num_features,
         "latent_dim": model.latent_dim,
+        "noise_dim": model.noise_dim,
         "condition_steps": getattr(model, "condition_steps", 0),
         "feature_names": list(feature_names)
         if feature_names
         else [f"feature_{k}" for k in range(model.num_features)],
+        "scaler": None if model.scaler is None else model.scaler.get_config(),
     }
 
 
@@ -140,6 +159,7 @@ def export_saved_model(
     feature_names=None,
     max_num_samples=DEFAULT_MAX_NUM_SAMPLES,
     max_length=DEFAULT_MAX_LENGTH,
+    metadata=None,
 ):
     """Exports a trained GAN as the next version of a TF Serving model.
 
@@ -154,8 +174,13 @@ def export_saved_model(
       `seed` int64 scalar -> `sequences` float32
       `(num_samples, seq_len, num_features)`; the same seed gives the same
       sequences, as `model.generate(num_samples, seed)` does.
-    - `generate_from_noise`: `noise` float32 `(None, seq_len, latent_dim)`
+    - `generate_from_noise`: `noise` float32 `(None, seq_len, noise_dim)`
       -> `sequences`.
+
+    - `discriminate`: `sequences` float32 `(None, seq_len, num_features)` in
+      original units -> `logits` `(None,)`: the discriminator's real-vs-fake
+      logit (averaged over time for per-step logits); for saliency maps or
+      as an anomaly score.
 
     Models with `condition_steps = k > 0` (`CRGAN`) also serve:
 
@@ -176,6 +201,8 @@ def export_saved_model(
         max_num_samples: int. Largest `num_samples` (or prefix batch) the
             server accepts.
         max_length: int. Largest `length` of `generate_long`.
+        metadata: dict or None. More JSON-serialisable facts to record in
+            `assets.extra/keras_rgan.json` (e.g. the training data's spec).
 
     Returns:
         The path of the new version folder.
@@ -216,7 +243,7 @@ def export_saved_model(
         metadata_path = os.path.join(staging, METADATA_FILE)
         os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
         with open(metadata_path, "w") as f:
-            json.dump(_metadata(model, feature_names), f, indent=2)
+            json.dump(_metadata(model, feature_names, metadata), f, indent=2)
         if os.path.exists(target):
             raise FileExistsError(
                 f"{target} appeared during the export; it was left untouched."

@@ -12,8 +12,10 @@ import keras
 from keras_rgan.export import export_saved_model
 from keras_rgan.data.pipeline import make_dataset
 from keras_rgan.data.scaling import MinMaxScaler
+from keras_rgan.data.sources import SequenceData
 from keras_rgan.data.sources import check_spec
 from keras_rgan.data.sources import load_sequences
+from keras_rgan.data.splits import holdout_split
 from keras_rgan.layers.recurrent_stack import CELLS
 from keras_rgan.models.crgan import CRGAN
 from keras_rgan.models.discriminator import LSTMDiscriminator
@@ -43,6 +45,8 @@ class TrainConfig:
     export_dir: str | None = None
     model_dir: str | None = None
     latent_dim: int = 4
+    sequence_latent_dim: int = 0
+    per_step_logits: bool = False
     units: int = 32
     num_layers: int = 1
     cell: str | None = None
@@ -53,6 +57,7 @@ class TrainConfig:
     beta_1: float = 0.5
     columns: list | None = None
     stride: int = 1
+    holdout_fraction: float = 0.1
     num_sequences: int = 10_000
     num_features: int = 5
     steps_per_execution: int = 1
@@ -81,6 +86,11 @@ class TrainConfig:
                 f"condition_steps must be in [0, seq_len={self.seq_len}), "
                 f"got {self.condition_steps}."
             )
+        if not isinstance(self.sequence_latent_dim, int) or self.sequence_latent_dim < 0:
+            raise ValueError(
+                "sequence_latent_dim must be a non-negative integer, got "
+                f"{self.sequence_latent_dim!r}."
+            )
         if any(not isinstance(u, int) or u < 1 for u in self.dense_units):
             raise ValueError(
                 f"dense_units must be positive integers, got {self.dense_units}."
@@ -102,6 +112,10 @@ class TrainConfig:
         for name in ("g_learning_rate", "d_learning_rate"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}.")
+        if not 0 <= self.holdout_fraction < 1:
+            raise ValueError(
+                f"holdout_fraction must be in [0, 1), got {self.holdout_fraction}."
+            )
         if not 0 <= self.beta_1 < 1:
             raise ValueError(f"beta_1 must be in [0, 1), got {self.beta_1}.")
         kind, _, path = self.dataset.partition(":")
@@ -147,6 +161,8 @@ def build_model(config, num_features, scaler=None):
             latent_dim=config.latent_dim,
             cell=config.cell or "tanh",
             condition_steps=config.condition_steps,
+            sequence_latent_dim=config.sequence_latent_dim,
+            per_step_logits=config.per_step_logits,
             scaler=scaler,
             seed=config.seed,
             **sizes,
@@ -154,9 +170,12 @@ def build_model(config, num_features, scaler=None):
     else:
         model = RGAN(
             generator=LSTMGenerator(num_features, **sizes),
-            discriminator=LSTMDiscriminator(**sizes),
+            discriminator=LSTMDiscriminator(
+                per_step_logits=config.per_step_logits, **sizes
+            ),
             seq_len=config.seq_len,
             latent_dim=config.latent_dim,
+            sequence_latent_dim=config.sequence_latent_dim,
             scaler=scaler,
             seed=config.seed,
         )
@@ -176,10 +195,25 @@ def build_model(config, num_features, scaler=None):
 def load_data(config):
     """Validates `config` and loads its data, before any training starts.
 
+    The last `holdout_fraction` of the sequences is held out (for windows of
+    one series, with the windows that overlap it dropped too) and never
+    trained on; `keras-rgan evaluate` rebuilds the same split.
+
     Returns:
-        A tuple `(data, scaler)`: the `SequenceData` in original units and a
-        `MinMaxScaler` fitted on it.
+        A tuple `(data, scaler)`: the training `SequenceData` in original
+        units and a `MinMaxScaler` fitted on it.
     """
+    data, _ = load_split(config)
+    if len(data.sequences) < config.batch_size:
+        raise ValueError(
+            f"{config.dataset} gives {len(data.sequences)} training sequences, "
+            f"fewer than batch_size={config.batch_size}."
+        )
+    return data, MinMaxScaler().fit(data.sequences)
+
+
+def load_split(config):
+    """The `(train, held_out)` `SequenceData` pair of `config`'s data set."""
     config.validate()
     data = load_sequences(
         config.dataset,
@@ -190,12 +224,32 @@ def load_data(config):
         num_features=config.num_features,
         seed=config.seed,
     )
-    if len(data.sequences) < config.batch_size:
-        raise ValueError(
-            f"{config.dataset} gives {len(data.sequences)} sequences, fewer "
-            f"than batch_size={config.batch_size}."
-        )
-    return data, MinMaxScaler().fit(data.sequences)
+    windows_of_one_series = config.dataset == "stocks" or config.dataset.startswith(
+        "csv:"
+    )
+    overlap = -(-(config.seq_len - 1) // config.stride) if windows_of_one_series else 0
+    train, held_out = holdout_split(data.sequences, config.holdout_fraction, overlap)
+    return (
+        SequenceData(train, data.feature_names),
+        SequenceData(held_out, data.feature_names),
+    )
+
+
+DATA_FIELDS = (
+    "dataset",
+    "seq_len",
+    "stride",
+    "columns",
+    "num_sequences",
+    "num_features",
+    "seed",
+    "holdout_fraction",
+)
+
+
+def data_config(config):
+    """The fields of `config` that fix its data and split, as a dict."""
+    return {name: getattr(config, name) for name in DATA_FIELDS}
 
 
 def train(config, callbacks=None, data=None):
@@ -245,7 +299,14 @@ def train(config, callbacks=None, data=None):
     export_path = None
     if config.export_dir:
         export_path = export_saved_model(
-            model, config.export_dir, feature_names=data.feature_names
+            model,
+            config.export_dir,
+            feature_names=data.feature_names,
+            metadata={
+                "data": data_config(config),
+                "history": history.history,
+                "training_seconds": round(seconds, 1),
+            },
         )
     return TrainResult(
         model, history, export_path, model_path, data.feature_names, seconds

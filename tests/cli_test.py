@@ -88,7 +88,9 @@ def test_a_bad_flag_exits_with_one_line_and_no_traceback():
             "condition_steps must be in [0, seq_len=24)",
         ),
         (["train", "--dense_units=a,b"], "--dense_units must be integers"),
-        (["fit"], "Expected a command, one of train, generate; got fit"),
+        (["fit"], "Expected a command, one of train, generate, evaluate; got fit"),
+        (["evaluate", "--output_dir=x"], "--saved_model is required"),
+        (["evaluate", "--saved_model=/no/model", "--output_dir=x"], "No SavedModel at /no/model"),
         (["train", "extra"], "Unexpected arguments: extra"),
         (["generate", "--output=x.npy"], "--saved_model is required"),
         (

@@ -42,7 +42,9 @@ def serve(loaded, num_samples, seed):
 def test_signatures_names_shapes_and_dtypes(exported):
     path, loaded = exported
     assert os.path.basename(path) == "1"
-    assert set(loaded.signatures) == {"serving_default", "generate_from_noise"}
+    assert set(loaded.signatures) == {
+        "serving_default", "generate_from_noise", "discriminate"
+    }
     inputs = loaded.signatures["serving_default"].structured_input_signature[1]
     assert inputs["num_samples"].dtype == tf.int32 and inputs["num_samples"].shape == ()
     assert inputs["seed"].dtype == tf.int64 and inputs["seed"].shape == ()

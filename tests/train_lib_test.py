@@ -31,11 +31,11 @@ def test_train_on_stocks_serves_dollars_and_shares(tmp_path):
 @pytest.mark.parametrize(
     "overrides, signatures",
     [
-        ({"cell": "tanh"}, {"serving_default", "generate_from_noise"}),
+        ({"cell": "tanh"}, {"serving_default", "generate_from_noise", "discriminate"}),
         (
             {"condition_steps": 4, "cell": "lstm"},
-            {"serving_default", "generate_from_noise", "continue_sequences",
-             "generate_long"},
+            {"serving_default", "generate_from_noise", "discriminate",
+             "continue_sequences", "generate_long"},
         ),
     ],
 )

@@ -36,7 +36,7 @@ class CRGAN(SequenceGAN):
     Args:
         seq_len: int. Steps per window.
         num_features: int. Features per step.
-        latent_dim: int. Noise dimensions per step.
+        latent_dim: int. Noise dimensions drawn afresh at every step.
         cell: str. `"tanh"` or `"lstm"`.
         units: int. Units of each recurrent layer.
         num_layers: int. Number of recurrent layers.
@@ -46,6 +46,8 @@ class CRGAN(SequenceGAN):
             without a prefix when `condition_steps > 0`.
         scaler: a fitted `keras_rgan.data.MinMaxScaler`, or None.
         seed: int or None. Seed of the training noise.
+        sequence_latent_dim: int. Noise dimensions drawn once per sequence.
+        per_step_logits: bool. The discriminator gives a logit per step.
 
     Example:
 
@@ -74,6 +76,8 @@ class CRGAN(SequenceGAN):
         unconditional_fraction=0.5,
         scaler=None,
         seed=None,
+        sequence_latent_dim=0,
+        per_step_logits=False,
         **kwargs,
     ):
         dense_units = list(dense_units)
@@ -97,20 +101,23 @@ class CRGAN(SequenceGAN):
         self.unconditional_fraction = unconditional_fraction
         super().__init__(
             generator=RecurrentGenerator(num_features, **backbone),
-            discriminator=RecurrentDiscriminator(**backbone),
+            discriminator=RecurrentDiscriminator(
+                per_step_logits=per_step_logits, **backbone
+            ),
             seq_len=seq_len,
             latent_dim=latent_dim,
             scaler=scaler,
             seed=seed,
+            sequence_latent_dim=sequence_latent_dim,
             **kwargs,
         )
 
     @property
     def generator_input_dim(self):
         if self.condition_steps == 0:
-            return self.latent_dim
+            return self.noise_dim
         # Noise, the prefix values (zero after the prefix) and the prefix mask.
-        return self.latent_dim + self.num_features + 1
+        return self.noise_dim + self.num_features + 1
 
     # === Conditioning ===
 
@@ -268,6 +275,7 @@ class CRGAN(SequenceGAN):
                 "num_features": self.num_features,
                 "condition_steps": self.condition_steps,
                 "unconditional_fraction": self.unconditional_fraction,
+                "per_step_logits": self.discriminator.per_step_logits,
             }
         )
         return config

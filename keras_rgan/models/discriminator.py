@@ -7,17 +7,21 @@ from keras_rgan.layers.recurrent_stack import RecurrentStack
 
 @keras.saving.register_keras_serializable(package="keras_rgan")
 class RecurrentDiscriminator(keras.Model):
-    """A recurrent backbone judging whole sequences, one logit each.
+    """A recurrent backbone judging whole sequences.
 
     Sequences `(batch, seq_len, num_features)` go through a `RecurrentStack`;
     its last step (after the tanh dense layers) feeds a linear layer giving
-    one real-vs-fake logit per sequence, `(batch, 1)`.
+    one real-vs-fake logit per sequence, `(batch, 1)`. With
+    `per_step_logits=True` every step gets a logit, `(batch, seq_len, 1)`, and
+    the GAN losses average the cross-entropy over time, as in the RGAN paper
+    (Esteban et al., 2017).
 
     Args:
         cell: str. `"lstm"` or `"tanh"` (`SharedTanhProjectionCell`).
         units: int. Units of each recurrent layer.
         num_layers: int. Number of recurrent layers.
         dense_units: list of int. Tanh dense layers after the recurrent ones.
+        per_step_logits: bool. One logit per step instead of per sequence.
 
     Example:
 
@@ -27,12 +31,20 @@ class RecurrentDiscriminator(keras.Model):
     TensorShape([2, 1])
     """
 
-    def __init__(self, cell="lstm", units=64, num_layers=2, dense_units=(), **kwargs):
+    def __init__(
+        self,
+        cell="lstm",
+        units=64,
+        num_layers=2,
+        dense_units=(),
+        per_step_logits=False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         # === Layers ===
         self.backbone = RecurrentStack(
-            cell, units, num_layers, dense_units, return_sequences=False,
-            name="backbone",
+            cell, units, num_layers, dense_units,
+            return_sequences=per_step_logits, name="backbone",
         )
         self.logit_dense = keras.layers.Dense(1, name="logit")
         # === Config ===
@@ -40,6 +52,7 @@ class RecurrentDiscriminator(keras.Model):
         self.units = units
         self.num_layers = num_layers
         self.dense_units = list(dense_units)
+        self.per_step_logits = per_step_logits
 
     def build(self, input_shape):
         self.backbone.build(input_shape)
@@ -56,6 +69,7 @@ class RecurrentDiscriminator(keras.Model):
                 "units": self.units,
                 "num_layers": self.num_layers,
                 "dense_units": self.dense_units,
+                "per_step_logits": self.per_step_logits,
             }
         )
         return config
@@ -77,6 +91,7 @@ class LSTMDiscriminator(RecurrentDiscriminator):
         units: int. Hidden units of each LSTM.
         num_layers: int. Number of stacked LSTMs.
         dense_units: list of int. Tanh dense layers after the LSTMs.
+        per_step_logits: bool. One logit per step instead of per sequence.
 
     Example:
 
@@ -86,9 +101,13 @@ class LSTMDiscriminator(RecurrentDiscriminator):
     TensorShape([2, 1])
     """
 
-    def __init__(self, units=64, num_layers=2, dense_units=(), **kwargs):
+    def __init__(
+        self, units=64, num_layers=2, dense_units=(), per_step_logits=False, **kwargs
+    ):
         kwargs.pop("cell", None)
-        super().__init__("lstm", units, num_layers, dense_units, **kwargs)
+        super().__init__(
+            "lstm", units, num_layers, dense_units, per_step_logits, **kwargs
+        )
 
     def get_config(self):
         config = super().get_config()

@@ -37,12 +37,16 @@ class SequenceGAN(keras.Model):
     device for the same global batch.
 
     Args:
-        generator: a `keras.Model` mapping noise `(batch, seq_len, latent_dim)`
+        generator: a `keras.Model` mapping noise `(batch, seq_len, noise_dim)`
             to sequences `(batch, seq_len, num_features)` in `[0, 1]`; it must
             have a `num_features` attribute.
         discriminator: a `keras.Model` mapping sequences to logits.
         seq_len: int. Steps per generated sequence.
-        latent_dim: int. Noise dimensions per time step.
+        latent_dim: int. Noise dimensions drawn afresh at every time step.
+        sequence_latent_dim: int. Noise dimensions drawn once per sequence and
+            repeated at every step (a per-sequence code, e.g. a frequency);
+            the generator reads `noise_dim = latent_dim + sequence_latent_dim`
+            dimensions per step.
         scaler: a fitted `keras_rgan.data.MinMaxScaler`, or None when the data
             is used as it is (already in `[0, 1]`).
         seed: int or None. Seed of the training noise.
@@ -56,12 +60,14 @@ class SequenceGAN(keras.Model):
         latent_dim,
         scaler=None,
         seed=None,
+        sequence_latent_dim=0,
         **kwargs,
     ):
-        if seq_len < 1 or latent_dim < 1:
+        if seq_len < 1 or latent_dim < 1 or sequence_latent_dim < 0:
             raise ValueError(
-                "seq_len and latent_dim must be positive, got "
-                f"{seq_len} and {latent_dim}."
+                "seq_len and latent_dim must be positive and "
+                "sequence_latent_dim non-negative, got "
+                f"{seq_len}, {latent_dim} and {sequence_latent_dim}."
             )
         if scaler is not None and not scaler.fitted:
             raise ValueError("The scaler must be fitted before it is given.")
@@ -80,6 +86,7 @@ class SequenceGAN(keras.Model):
         # === Config ===
         self.seq_len = seq_len
         self.latent_dim = latent_dim
+        self.sequence_latent_dim = sequence_latent_dim
         self.scaler = scaler
         self.seed = seed
         if not self.generator.built:
@@ -94,9 +101,24 @@ class SequenceGAN(keras.Model):
         return self.generator.num_features
 
     @property
+    def noise_dim(self):
+        """Per-step noise size: per-step plus per-sequence dimensions."""
+        return self.latent_dim + self.sequence_latent_dim
+
+    @property
     def generator_input_dim(self):
         """Per-step size of the generator's input (noise, plus conditions)."""
-        return self.latent_dim
+        return self.noise_dim
+
+    def _structure_noise(self, normal):
+        """Holds the per-sequence dimensions of a normal draw fixed over time."""
+        if self.sequence_latent_dim == 0:
+            return normal
+        per_step = normal[..., : self.latent_dim]
+        per_sequence = normal[:, :1, self.latent_dim :]
+        return tf.concat(
+            [per_step, tf.repeat(per_sequence, self.seq_len, axis=1)], axis=-1
+        )
 
     def call(self, noise, training=False):
         """Maps noise to sequences in the scaled space."""
@@ -173,9 +195,11 @@ class SequenceGAN(keras.Model):
     def training_noise(self, batch_size):
         """Draws this replica's slice of one global noise batch."""
         num_replicas, replica_id = _replica_info()
-        noise = keras.random.normal(
-            (batch_size * num_replicas, self.seq_len, self.latent_dim),
-            seed=self.seed_generator,
+        noise = self._structure_noise(
+            keras.random.normal(
+                (batch_size * num_replicas, self.seq_len, self.noise_dim),
+                seed=self.seed_generator,
+            )
         )
         if num_replicas == 1:
             return noise
@@ -222,13 +246,15 @@ class SequenceGAN(keras.Model):
     # === Generation ===
 
     def noise_from_seed(self, num_samples, seed, stream=0):
-        """Noise `(num_samples, seq_len, latent_dim)` fixed by an int64 seed.
+        """Noise `(num_samples, seq_len, noise_dim)` fixed by an int64 seed.
 
         `stream` picks one of many independent draws for the same seed.
         """
-        return tf.random.stateless_normal(
-            tf.stack([num_samples, self.seq_len, self.latent_dim]),
-            seed=tf.stack([tf.cast(seed, tf.int64), tf.cast(stream, tf.int64)]),
+        return self._structure_noise(
+            tf.random.stateless_normal(
+                tf.stack([num_samples, self.seq_len, self.noise_dim]),
+                seed=tf.stack([tf.cast(seed, tf.int64), tf.cast(stream, tf.int64)]),
+            )
         )
 
     def to_original_units(self, scaled):
@@ -240,6 +266,15 @@ class SequenceGAN(keras.Model):
     def sequences_from_noise(self, noise):
         """Generated sequences in original units, for the given noise."""
         return self.to_original_units(self.fake_from_noise(noise))
+
+    def discriminate(self, sequences):
+        """The discriminator's logit per sequence, for original-unit input.
+
+        Per-step logits are averaged over time. Returns `(batch,)`.
+        """
+        scaled = sequences if self.scaler is None else self.scaler.transform(sequences)
+        logits = self.discriminator(scaled, training=False)
+        return tf.reshape(tf.reduce_mean(logits, axis=list(range(1, logits.shape.rank))), [-1])
 
     def generate_from_seed(self, num_samples, seed):
         """Generated sequences in original units, fixed by `seed` (tensors)."""
@@ -285,6 +320,7 @@ class SequenceGAN(keras.Model):
                 ),
                 "seq_len": self.seq_len,
                 "latent_dim": self.latent_dim,
+                "sequence_latent_dim": self.sequence_latent_dim,
                 "scaler": None
                 if self.scaler is None
                 else keras.saving.serialize_keras_object(self.scaler),

@@ -20,9 +20,11 @@ class RGAN(SequenceGAN):
         generator: the generator, e.g. `keras_rgan.LSTMGenerator`.
         discriminator: the discriminator, e.g. `keras_rgan.LSTMDiscriminator`.
         seq_len: int. Steps per generated sequence.
-        latent_dim: int. Noise dimensions per time step.
+        latent_dim: int. Noise dimensions drawn afresh at every time step.
         scaler: a fitted `keras_rgan.data.MinMaxScaler`, or None.
         seed: int or None. Seed of the training noise.
+        sequence_latent_dim: int. Noise dimensions drawn once per sequence
+            and repeated at every step.
 
     Example:
 

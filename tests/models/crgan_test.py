@@ -182,7 +182,8 @@ print(json.dumps(out))
     assert result.returncode == 0, result.stderr[-2000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["signatures"] == [
-        "continue_sequences", "generate_from_noise", "generate_long", "serving_default"
+        "continue_sequences", "discriminate", "generate_from_noise", "generate_long",
+        "serving_default",
     ]
     continued = np.array(out["continued"], "float32")
     np.testing.assert_array_equal(continued[:, :K], prefix)

@@ -1,0 +1,190 @@
+"""Sample quality of training recipes: TimeGAN's scores against training time.
+
+Trains each recipe on each data set for each seed with `train_lib` (what
+`keras-rgan train` runs), and every `--eval_every` epochs scores the model:
+the discriminative and predictive scores of BENCHMARKS.md (synthetic set the
+size of the real one, scaled with the real data's scaler). Each run appends
+one JSON line to `benchmarks/results/quality.jsonl` (so a long sweep can run
+in parts), then `benchmarks/results/quality.md` is rewritten from all lines,
+beside the published figures.
+
+    python benchmarks/quality.py --recipes=rgan --datasets=sines --seeds=0,1,2
+
+Evaluation time is excluded from the reported training time.
+"""
+
+import collections
+import json
+import os
+import platform
+import time
+
+import keras
+import numpy as np
+from absl import app
+from absl import flags
+
+from keras_rgan import train_lib
+from keras_rgan.evaluation import discriminative_score
+from keras_rgan.evaluation import predictive_score
+
+RECIPES = {
+    "rgan": {},
+    "rgan-seq-latent": {"latent_dim": 2, "sequence_latent_dim": 4},
+    "rgan-seq-latent-per-step": {
+        "latent_dim": 2,
+        "sequence_latent_dim": 4,
+        "per_step_logits": True,
+    },
+    "rgan-64x2-seq-latent": {
+        "latent_dim": 2,
+        "sequence_latent_dim": 4,
+        "units": 64,
+        "num_layers": 2,
+    },
+    "crgan-tanh": {"model": "crgan", "cell": "tanh"},
+    "crgan-lstm-seq-latent": {
+        "model": "crgan",
+        "cell": "lstm",
+        "latent_dim": 2,
+        "sequence_latent_dim": 4,
+    },
+}
+PUBLISHED = {  # TimeGAN paper, Table 2 (see BENCHMARKS.md)
+    "sines": {"TimeGAN": (".011 ± .008", ".093 ± .019"), "RCGAN": (".022 ± .008", ".097 ± .001")},
+    "stocks": {"TimeGAN": (".102 ± .021", ".038 ± .001"), "RCGAN": (".196 ± .027", ".040 ± .001")},
+}
+RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+
+_RECIPES = flags.DEFINE_list("recipes", ["rgan"], f"Recipes: {', '.join(RECIPES)}.")
+_DATASETS = flags.DEFINE_list("datasets", ["sines"], "Data sets: sines, stocks.")
+_SEEDS = flags.DEFINE_list("seeds", ["0"], "Training seeds.")
+_EPOCHS = flags.DEFINE_integer("epochs", 100, "Training epochs per run.")
+_EVAL_EVERY = flags.DEFINE_integer("eval_every", 25, "Epochs between evaluations.")
+_PREDICTIVE = flags.DEFINE_bool("predictive", True, "Also compute the predictive score.")
+_OUTPUT = flags.DEFINE_string(
+    "output", os.path.join(RESULTS_DIR, "quality.jsonl"), "JSON-lines results file."
+)
+
+
+class ScoreCurve(keras.callbacks.Callback):
+    """Scores the model every `every` epochs; keeps training time apart."""
+
+    def __init__(self, real, every, predictive):
+        super().__init__()
+        self.real, self.every, self.predictive = real, every, predictive
+        self.points = []
+        self.training_seconds = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.training_seconds += time.perf_counter() - self._start
+        if (epoch + 1) % self.every:
+            return
+        synthetic = self.model.generate(len(self.real), seed=epoch)
+        point = {
+            "epoch": epoch + 1,
+            "steps": int(self.model.g_optimizer.iterations),
+            "train_seconds": round(self.training_seconds, 1),
+            "discriminative": discriminative_score(
+                self.real, synthetic, scaler=self.model.scaler, seed=epoch
+            ),
+        }
+        if self.predictive:
+            point["predictive"] = predictive_score(
+                self.real, synthetic, scaler=self.model.scaler, seed=epoch
+            )
+        print(json.dumps(point), flush=True)
+        self.points.append(point)
+
+
+def run(recipe, dataset, seed):
+    config = train_lib.TrainConfig(
+        dataset=dataset, seed=seed, epochs=_EPOCHS.value, verbose=0, **RECIPES[recipe]
+    )
+    data, scaler = train_lib.load_data(config)
+    curve = ScoreCurve(data.sequences, _EVAL_EVERY.value, _PREDICTIVE.value)
+    train_lib.train(config, callbacks=[curve], data=(data, scaler))
+    return {
+        "recipe": recipe,
+        "dataset": dataset,
+        "seed": seed,
+        "batch_size": config.batch_size,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores (CPU)",
+        "date": time.strftime("%Y-%m-%d"),
+        "curve": curve.points,
+    }
+
+
+def _mean_std(values):
+    return f"{np.mean(values):.3f} ± {np.std(values):.3f}" if values else "n/a"
+
+
+def write_markdown(rows, path):
+    groups = collections.defaultdict(list)
+    for row in rows:
+        groups[(row["dataset"], row["recipe"])].append(row)
+    lines = [
+        "# Sample quality (measured by benchmarks/quality.py)",
+        "",
+        "Discriminative and predictive scores as defined in BENCHMARKS.md (lower "
+        "is better), synthetic set the size of the real one. `final` is the "
+        "model at the end of training; `best` the best evaluated point of each "
+        "run (choosing it needs a score computed during training). Mean ± std "
+        "over seeds; time is training time on the machine named, excluding "
+        "evaluation.",
+        "",
+        "| data | recipe | seeds | steps | train time | disc. (final) | disc. (best) | pred. (final) | machine |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for (dataset, recipe), runs in sorted(groups.items()):
+        finals = [r["curve"][-1] for r in runs if r["curve"]]
+        best = [min(p["discriminative"] for p in r["curve"]) for r in runs if r["curve"]]
+        lines.append(
+            f"| {dataset} | {recipe} | {len(runs)} | "
+            f"{int(np.mean([p['steps'] for p in finals]))} | "
+            f"{np.mean([p['train_seconds'] for p in finals]) / 60:.1f} min | "
+            f"{_mean_std([p['discriminative'] for p in finals])} | {_mean_std(best)} | "
+            f"{_mean_std([p['predictive'] for p in finals if 'predictive' in p])} | "
+            f"{runs[0]['machine']} |"
+        )
+    lines += ["", "## Published (TimeGAN paper, Table 2)", "",
+              "| data | model | disc. | pred. |", "|---|---|---|---|"]
+    for dataset, models in PUBLISHED.items():
+        for model, (disc, pred) in models.items():
+            lines.append(f"| {dataset} | {model} | {disc} | {pred} |")
+    lines += ["", "## Score against training time", ""]
+    for (dataset, recipe), runs in sorted(groups.items()):
+        for r in runs:
+            curve = ", ".join(
+                f"{p['train_seconds'] / 60:.1f} min: {p['discriminative']:.3f}"
+                for p in r["curve"]
+            )
+            lines.append(f"- {dataset} / {recipe} / seed {r['seed']}: {curve}")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def main(argv):
+    del argv
+    unknown = set(_RECIPES.value) - set(RECIPES)
+    if unknown:
+        raise app.UsageError(f"Unknown recipes {sorted(unknown)}.")
+    os.makedirs(os.path.dirname(_OUTPUT.value), exist_ok=True)
+    for dataset in _DATASETS.value:
+        for recipe in _RECIPES.value:
+            for seed in _SEEDS.value:
+                row = run(recipe, dataset, int(seed))
+                with open(_OUTPUT.value, "a") as f:
+                    f.write(json.dumps(row) + "\n")
+    with open(_OUTPUT.value) as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    markdown = os.path.splitext(_OUTPUT.value)[0] + ".md"
+    write_markdown(rows, markdown)
+    print(open(markdown).read())
+
+
+if __name__ == "__main__":
+    app.run(main)

@@ -1,0 +1,177 @@
+"""Export + real data -> scores, checks and plots: what `keras-rgan evaluate`
+runs. Needs only the SavedModel (TensorFlow) and the data it was trained on."""
+
+import dataclasses
+import json
+import os
+
+import numpy as np
+import tensorflow as tf
+
+from keras_rgan import evaluation
+from keras_rgan import train_lib
+from keras_rgan.data.scaling import MinMaxScaler
+from keras_rgan.export import read_metadata
+
+SCORES_FILE = "scores.json"
+
+
+@dataclasses.dataclass
+class EvaluateConfig:
+    """What to evaluate; `validate()` checks it before any work.
+
+    `dataset=None` uses the data set recorded in the export; `num_samples=None`
+    generates as many sequences as there are real training sequences (as
+    TimeGAN does).
+    """
+
+    saved_model: str
+    output_dir: str
+    dataset: str | None = None
+    num_samples: int | None = None
+    seed: int = 0
+    predictive: bool = True
+    saliency_samples: int = 64
+
+    def validate(self):
+        if not os.path.isfile(os.path.join(self.saved_model, "saved_model.pb")):
+            raise FileNotFoundError(f"No SavedModel at {self.saved_model}")
+        if read_metadata(self.saved_model) is None:
+            raise ValueError(
+                f"{self.saved_model} has no assets.extra/keras_rgan.json: it was "
+                "not exported by keras_rgan."
+            )
+        if self.num_samples is not None and self.num_samples < 2:
+            raise ValueError(f"num_samples must be at least 2, got {self.num_samples}.")
+        if os.path.isfile(self.output_dir):
+            raise ValueError(f"The output_dir {self.output_dir} is a file.")
+        if os.path.exists(os.path.join(self.output_dir, SCORES_FILE)):
+            raise ValueError(
+                f"{self.output_dir} already holds {SCORES_FILE}; choose another "
+                "output_dir."
+            )
+
+
+def load_real_data(config, metadata):
+    """The real training and held-out sequences the export was trained on."""
+    recorded = dict(metadata.get("data") or {})
+    if config.dataset is None and not recorded:
+        raise ValueError(
+            "The export does not record its training data: pass --dataset."
+        )
+    if config.dataset is not None:
+        recorded["dataset"] = config.dataset
+    recorded.setdefault("seq_len", metadata["seq_len"])
+    if recorded["seq_len"] != metadata["seq_len"]:
+        raise ValueError(
+            f"The data has seq_len {recorded['seq_len']} but the model makes "
+            f"{metadata['seq_len']} steps."
+        )
+    recorded["num_features"] = recorded.get("num_features") or metadata["num_features"]
+    train, held_out = train_lib.load_split(train_lib.TrainConfig(**recorded))
+    if train.sequences.shape[-1] != metadata["num_features"]:
+        raise ValueError(
+            f"The data has {train.sequences.shape[-1]} features but the model "
+            f"makes {metadata['num_features']}."
+        )
+    return train.sequences, held_out.sequences
+
+
+def _format_table(scores):
+    rows = [
+        ("discriminative score (lower is better, 0..0.5)", scores["discriminative"]),
+        ("predictive score, synthetic -> real (MAE)", scores.get("predictive")),
+        ("predictive score, real -> real (MAE)", scores.get("predictive_real")),
+        ("MMD^2, RBF kernel", scores["mmd"]["mmd2"]),
+        ("diversity ratio (synthetic / real)", scores["diversity"]["diversity_ratio"]),
+        ("coverage of real neighbourhoods", scores["diversity"]["coverage"]),
+        ("collapsed", scores["diversity"]["collapsed"]),
+    ]
+    if "memorisation" in scores:
+        rows += [
+            ("nearest-training distance, synthetic / held-out",
+             scores["memorisation"]["distance_ratio"]),
+            ("memorised", scores["memorisation"]["memorised"]),
+        ]
+    width = max(len(name) for name, _ in rows)
+    lines = []
+    for name, value in rows:
+        if value is None:
+            continue
+        text = f"{value:.4f}" if isinstance(value, float) else str(value)
+        lines.append(f"{name:<{width}}  {text}")
+    return "\n".join(lines)
+
+
+def evaluate(config):
+    """Scores an export against its real data and writes scores and plots.
+
+    Writes into `output_dir`: `scores.json`, `embeddings.png` (PCA, t-SNE),
+    `sequences.png`, `saliency.png` and `saliency.npz` (integrated gradients
+    of the discriminator for real and generated sequences) and, when the
+    export records its training history, `history.png`.
+
+    Returns:
+        A tuple `(scores, table)`: the scores dict and a printable table.
+    """
+    config.validate()
+    metadata = read_metadata(config.saved_model)
+    train, held_out = load_real_data(config, metadata)
+    scaler = (
+        MinMaxScaler(**metadata["scaler"]) if metadata.get("scaler") else None
+    ) or MinMaxScaler().fit(train)
+    num_samples = config.num_samples or len(train)
+    loaded = tf.saved_model.load(config.saved_model)
+    synthetic = loaded.signatures["serving_default"](
+        num_samples=tf.constant(num_samples, tf.int32),
+        seed=tf.constant(config.seed, tf.int64),
+    )["sequences"].numpy()
+
+    scores = {
+        "saved_model": os.path.abspath(config.saved_model),
+        "dataset": (metadata.get("data") or {}).get("dataset", config.dataset)
+        if config.dataset is None
+        else config.dataset,
+        "num_real": len(train),
+        "num_held_out": len(held_out),
+        "num_samples": num_samples,
+        "seed": config.seed,
+        "discriminative": evaluation.discriminative_score(
+            train, synthetic, scaler=scaler, seed=config.seed
+        ),
+        "mmd": evaluation.mmd_rbf(train, synthetic, scaler=scaler, seed=config.seed),
+        "diversity": evaluation.diversity_check(
+            train, synthetic, scaler=scaler, seed=config.seed
+        ),
+    }
+    if config.predictive and train.shape[-1] >= 2:
+        scores["predictive"] = evaluation.predictive_score(
+            train, synthetic, scaler=scaler, seed=config.seed
+        )
+        reference = held_out if len(held_out) >= 2 else train
+        scores["predictive_real"] = evaluation.predictive_score(
+            train, reference, scaler=scaler, seed=config.seed
+        )
+    if len(held_out) >= 2:
+        scores["memorisation"] = evaluation.memorisation_check(
+            train, held_out, synthetic, scaler=scaler, seed=config.seed
+        )
+
+    os.makedirs(config.output_dir, exist_ok=True)
+    out = lambda name: os.path.join(config.output_dir, name)  # noqa: E731
+    names = metadata.get("feature_names")
+    evaluation.plot_embeddings(train, synthetic, out("embeddings.png"), seed=config.seed)
+    evaluation.plot_sequences(train, synthetic, out("sequences.png"), names, seed=config.seed)
+    if metadata.get("history"):
+        evaluation.plot_history(metadata["history"], out("history.png"))
+    count = min(config.saliency_samples, len(train), num_samples)
+    discriminate = loaded.signatures["discriminate"]
+    logit_fn = lambda x: discriminate(sequences=x)["logits"]  # noqa: E731
+    baseline = train.mean(axis=0, keepdims=True)
+    real_saliency = evaluation.integrated_gradients(logit_fn, train[:count], baseline)
+    fake_saliency = evaluation.integrated_gradients(logit_fn, synthetic[:count], baseline)
+    np.savez(out("saliency.npz"), real=real_saliency, synthetic=fake_saliency)
+    evaluation.plot_saliency(real_saliency, fake_saliency, out("saliency.png"), names)
+    with open(out(SCORES_FILE), "w") as f:
+        json.dump(scores, f, indent=2)
+    return scores, _format_table(scores)

@@ -1,0 +1,13 @@
+"""Scores, checks and plots of synthetic sequences against real ones."""
+
+from keras_rgan.evaluation.discriminative import discriminative_score
+from keras_rgan.evaluation.diversity import diversity_check
+from keras_rgan.evaluation.memorisation import memorisation_check
+from keras_rgan.evaluation.mmd import mmd_rbf
+from keras_rgan.evaluation.plots import plot_embeddings
+from keras_rgan.evaluation.plots import plot_history
+from keras_rgan.evaluation.plots import plot_sequences
+from keras_rgan.evaluation.predictive import predictive_score
+from keras_rgan.evaluation.saliency import integrated_gradients
+from keras_rgan.evaluation.saliency import plot_saliency
+from keras_rgan.evaluation.tstr import tstr_accuracy
