@@ -42,6 +42,24 @@ RECIPES = {
         "units": 64,
         "num_layers": 2,
     },
+    "rgan-seq-latent-ema": {
+        "latent_dim": 2,
+        "sequence_latent_dim": 4,
+        "generator_ema": 0.999,
+    },
+    "rgan-seq-latent-lr2e-4": {
+        "latent_dim": 2,
+        "sequence_latent_dim": 4,
+        "g_learning_rate": 2e-4,
+        "d_learning_rate": 2e-4,
+    },
+    "rgan-seq-latent-ema-lr5e-4": {
+        "latent_dim": 2,
+        "sequence_latent_dim": 4,
+        "generator_ema": 0.999,
+        "g_learning_rate": 5e-4,
+        "d_learning_rate": 5e-4,
+    },
     "crgan-tanh": {"model": "crgan", "cell": "tanh"},
     "crgan-lstm-seq-latent": {
         "model": "crgan",

@@ -74,6 +74,12 @@ _G_LEARNING_RATE = flags.DEFINE_float(
 _D_LEARNING_RATE = flags.DEFINE_float(
     "d_learning_rate", _DEFAULTS.d_learning_rate, "Discriminator learning rate."
 )
+_GENERATOR_EMA = flags.DEFINE_float(
+    "generator_ema",
+    _DEFAULTS.generator_ema,
+    "Momentum of a moving average of the generator's weights, used for "
+    "samples and exports (0: off).",
+)
 _COLUMNS = flags.DEFINE_list("columns", None, "CSV columns to use (default all).")
 _STRIDE = flags.DEFINE_integer(
     "stride", _DEFAULTS.stride, "Steps between CSV window starts."
@@ -141,6 +147,7 @@ def _train():
         condition_steps=_CONDITION_STEPS.value,
         g_learning_rate=_G_LEARNING_RATE.value,
         d_learning_rate=_D_LEARNING_RATE.value,
+        generator_ema=_GENERATOR_EMA.value,
         columns=_COLUMNS.value,
         stride=_STRIDE.value,
         holdout_fraction=_HOLDOUT_FRACTION.value,

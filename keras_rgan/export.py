@@ -165,7 +165,9 @@ def export_saved_model(
 
     Writes `export_dir/<version>/`, where `version` is one more than the
     highest integer version already there (1 for a new folder); existing
-    versions are never touched. The SavedModel is written to a hidden
+    versions are never touched. If the generator's optimizer keeps a moving
+    average of its weights, the export holds the averaged generator. The
+    SavedModel is written to a hidden
     temporary folder beside the target and renamed into place, so TF Serving
     never sees a partial version. It needs neither Keras nor keras_rgan to
     load, and its signatures return sequences in the data's original units:
@@ -239,7 +241,8 @@ def export_saved_model(
 
     staging = tempfile.mkdtemp(prefix=f".export-{version}-", dir=export_dir)
     try:
-        archive.write_out(staging, verbose=False)
+        with model.averaged_generator():
+            archive.write_out(staging, verbose=False)
         metadata_path = os.path.join(staging, METADATA_FILE)
         os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
         with open(metadata_path, "w") as f:

@@ -55,6 +55,7 @@ class TrainConfig:
     g_learning_rate: float = 1e-3
     d_learning_rate: float = 1e-3
     beta_1: float = 0.5
+    generator_ema: float = 0.0
     columns: list | None = None
     stride: int = 1
     holdout_fraction: float = 0.1
@@ -115,6 +116,10 @@ class TrainConfig:
         if not 0 <= self.holdout_fraction < 1:
             raise ValueError(
                 f"holdout_fraction must be in [0, 1), got {self.holdout_fraction}."
+            )
+        if not 0 <= self.generator_ema < 1:
+            raise ValueError(
+                f"generator_ema must be in [0, 1), got {self.generator_ema}."
             )
         if not 0 <= self.beta_1 < 1:
             raise ValueError(f"beta_1 must be in [0, 1), got {self.beta_1}.")
@@ -181,7 +186,10 @@ def build_model(config, num_features, scaler=None):
         )
     model.compile(
         g_optimizer=keras.optimizers.Adam(
-            config.g_learning_rate, beta_1=config.beta_1
+            config.g_learning_rate,
+            beta_1=config.beta_1,
+            use_ema=config.generator_ema > 0,
+            ema_momentum=config.generator_ema or 0.99,
         ),
         d_optimizer=keras.optimizers.Adam(
             config.d_learning_rate, beta_1=config.beta_1

@@ -1,5 +1,7 @@
 """The adversarial training step, written once for every GAN of the package."""
 
+import contextlib
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -245,6 +247,29 @@ class SequenceGAN(keras.Model):
 
     # === Generation ===
 
+    @contextlib.contextmanager
+    def averaged_generator(self):
+        """Within it, the generator holds its moving-average weights.
+
+        Only when the generator's optimizer keeps an exponential moving
+        average (`keras.optimizers.Adam(use_ema=True, ema_momentum=0.999)`,
+        say); otherwise it changes nothing. `generate()` and
+        `export_saved_model()` use it, so samples and exports come from the
+        averaged generator while training goes on with the live weights.
+        """
+        optimizer = getattr(self, "g_optimizer", None)
+        if optimizer is None or not optimizer.use_ema or not optimizer.built:
+            yield
+            return
+        variables = self.generator.trainable_variables
+        live = [keras.ops.convert_to_numpy(v) for v in variables]
+        optimizer._overwrite_model_variables_with_average_value(variables)
+        try:
+            yield
+        finally:
+            for variable, value in zip(variables, live):
+                variable.assign(value)
+
     def noise_from_seed(self, num_samples, seed, stream=0):
         """Noise `(num_samples, seq_len, noise_dim)` fixed by an int64 seed.
 
@@ -303,10 +328,11 @@ class SequenceGAN(keras.Model):
             self._generate_function = tf.function(
                 self.generate_from_seed, reduce_retracing=True
             )
-        sequences = self._generate_function(
-            tf.constant(num_samples, tf.int32), tf.constant(seed, tf.int64)
-        )
-        return sequences.numpy()
+        with self.averaged_generator():
+            sequences = self._generate_function(
+                tf.constant(num_samples, tf.int32), tf.constant(seed, tf.int64)
+            )
+            return sequences.numpy()
 
     # === Config ===
 

@@ -121,3 +121,48 @@ def test_constructor_errors():
     optimizer = keras.optimizers.Adam()
     with pytest.raises(ValueError, match="optimizer of its own"):
         gan.compile(g_optimizer=optimizer, d_optimizer=optimizer)
+
+
+def test_sequence_latent_dims_stay_fixed_over_time(tmp_path):
+    gan = keras_rgan.RGAN(
+        keras_rgan.LSTMGenerator(3, units=8),
+        keras_rgan.LSTMDiscriminator(units=8, per_step_logits=True),
+        seq_len=8, latent_dim=2, sequence_latent_dim=3, seed=0,
+    )
+    gan.compile()
+    assert gan.noise_dim == 5
+    for noise in (gan.noise_from_seed(4, 1).numpy(), gan.training_noise(4).numpy()):
+        assert noise.shape == (4, 8, 5)
+        np.testing.assert_array_equal(noise[:, :, 2:], np.repeat(noise[:, :1, 2:], 8, 1))
+        assert np.std(noise[:, :, :2], axis=1).min() > 0  # per-step dims vary
+    logs = gan.train_on_batch(helpers.tiny_data(8), return_dict=True)
+    assert np.isfinite(logs["d_loss"])
+    assert tuple(gan.discriminator(helpers.tiny_data(2)).shape) == (2, 8, 1)
+    restored = helpers.keras_round_trip(gan, tmp_path)
+    assert restored.sequence_latent_dim == 3
+    assert restored.discriminator.per_step_logits
+    np.testing.assert_allclose(restored.generate(2, seed=3), gan.generate(2, seed=3),
+                               rtol=1e-6)
+
+
+def test_generation_and_export_use_the_averaged_generator(tmp_path):
+    gan = helpers.tiny_rgan(
+        g_optimizer=keras.optimizers.Adam(1e-2, use_ema=True, ema_momentum=0.5)
+    )
+    gan.fit(helpers.tiny_data(32), batch_size=8, epochs=2, verbose=0)
+    variables = gan.generator.trainable_variables
+    live = [v.numpy() for v in variables]
+    average = [v.numpy() for v in gan.g_optimizer._model_variables_moving_average]
+    assert helpers.max_weight_change(live, average) > 1e-4
+    noise = gan.noise_from_seed(4, 1)
+    with gan.averaged_generator():
+        np.testing.assert_array_equal(variables[0].numpy(), average[0])
+        expected = gan.sequences_from_noise(noise).numpy()
+    # Live weights are back for training.
+    assert helpers.max_weight_change(live, [v.numpy() for v in variables]) == 0
+    np.testing.assert_allclose(gan.generate(4, seed=1), expected, rtol=1e-6)
+    path = keras_rgan.export_saved_model(gan, str(tmp_path / "ema"))
+    served = tf.saved_model.load(path).signatures["serving_default"](
+        num_samples=tf.constant(4), seed=tf.constant(1, tf.int64)
+    )["sequences"].numpy()
+    np.testing.assert_allclose(served, expected, rtol=1e-5)
