@@ -60,6 +60,16 @@ RECIPES = {
         "g_learning_rate": 5e-4,
         "d_learning_rate": 5e-4,
     },
+    "rgan-seq-latent-ema-wgan": {
+        "latent_dim": 2,
+        "sequence_latent_dim": 4,
+        "generator_ema": 0.999,
+        "loss": "wgan_gp",
+        "d_steps": 2,
+        "g_learning_rate": 2e-4,
+        "d_learning_rate": 2e-4,
+        "beta_1": 0.0,
+    },
     "crgan-tanh": {"model": "crgan", "cell": "tanh"},
     "crgan-lstm-seq-latent": {
         "model": "crgan",

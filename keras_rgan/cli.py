@@ -74,6 +74,12 @@ _G_LEARNING_RATE = flags.DEFINE_float(
 _D_LEARNING_RATE = flags.DEFINE_float(
     "d_learning_rate", _DEFAULTS.d_learning_rate, "Discriminator learning rate."
 )
+_LOSS = flags.DEFINE_string(
+    "loss", _DEFAULTS.loss, "GAN loss: non_saturating | wgan_gp."
+)
+_D_STEPS = flags.DEFINE_integer(
+    "d_steps", _DEFAULTS.d_steps, "Discriminator updates per generator update."
+)
 _GENERATOR_EMA = flags.DEFINE_float(
     "generator_ema",
     _DEFAULTS.generator_ema,
@@ -148,6 +154,8 @@ def _train():
         g_learning_rate=_G_LEARNING_RATE.value,
         d_learning_rate=_D_LEARNING_RATE.value,
         generator_ema=_GENERATOR_EMA.value,
+        loss=_LOSS.value,
+        d_steps=_D_STEPS.value,
         columns=_COLUMNS.value,
         stride=_STRIDE.value,
         holdout_fraction=_HOLDOUT_FRACTION.value,

@@ -1,11 +1,18 @@
-"""GAN losses on discriminator logits, chosen by name in `compile()`.
+"""GAN losses on discriminator outputs, chosen by name in `compile()`.
 
-Each loss is a pair `(discriminator_loss(real_logits, fake_logits),
-generator_loss(fake_logits))`. Logits may have any shape (one per sequence,
-or one per time step, as in the RGAN paper); losses average over all of them.
+Each loss is a `GANLoss`: `discriminator(real_logits, fake_logits)`,
+`generator(fake_logits)` and the weight of a gradient penalty on the
+discriminator (0 for none). Logits may have any shape (one per sequence, or
+one per time step, as in the RGAN paper); losses average over all of them.
 """
 
+import collections
+
 from keras import ops
+
+GANLoss = collections.namedtuple(
+    "GANLoss", ["discriminator", "generator", "gradient_penalty_weight"]
+)
 
 
 def _cross_entropy(target, logits):
@@ -38,16 +45,60 @@ def non_saturating_generator_loss(fake_logits):
     return _cross_entropy(1.0, fake_logits)
 
 
+def wasserstein_critic_loss(real_scores, fake_scores):
+    """`E[D(G(z))] - E[D(x)]`: the WGAN critic's loss (Arjovsky et al. 2017).
+
+    Example:
+
+    >>> import numpy as np
+    >>> float(wasserstein_critic_loss(np.ones((2, 1)), np.zeros((2, 1))))
+    -1.0
+    """
+    return ops.mean(fake_scores) - ops.mean(real_scores)
+
+
+def wasserstein_generator_loss(fake_scores):
+    """`-E[D(G(z))]`: the WGAN generator's loss.
+
+    Example:
+
+    >>> import numpy as np
+    >>> float(wasserstein_generator_loss(np.full((2, 1), 3.0)))
+    -3.0
+    """
+    return -ops.mean(fake_scores)
+
+
+def gradient_penalty(discriminator, real, fake, epsilon):
+    """`E[(|grad D(x_hat)| - 1)^2]` on interpolates `x_hat` (Gulrajani et al.
+    2017), the gradient norm taken over each sequence's steps and features.
+
+    Args:
+        discriminator: callable on `(batch, seq_len, features)`.
+        real, fake: tensors `(batch, seq_len, features)`.
+        epsilon: tensor `(batch, 1, 1)` of uniform draws in `[0, 1]`.
+    """
+    import tensorflow as tf
+
+    interpolates = epsilon * real + (1.0 - epsilon) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(interpolates)
+        scores = discriminator(interpolates, training=True)
+    gradients = tape.gradient(scores, interpolates)
+    norms = tf.sqrt(tf.reduce_sum(tf.square(gradients), axis=[1, 2]) + 1e-12)
+    return tf.reduce_mean(tf.square(norms - 1.0))
+
+
 LOSSES = {
-    "non_saturating": (
-        non_saturating_discriminator_loss,
-        non_saturating_generator_loss,
+    "non_saturating": GANLoss(
+        non_saturating_discriminator_loss, non_saturating_generator_loss, 0.0
     ),
+    "wgan_gp": GANLoss(wasserstein_critic_loss, wasserstein_generator_loss, 10.0),
 }
 
 
 def get(name):
-    """Returns the `(discriminator_loss, generator_loss)` pair named `name`."""
+    """Returns the `GANLoss` named `name`."""
     if name not in LOSSES:
         raise ValueError(
             f"Unknown GAN loss {name!r}; expected one of {sorted(LOSSES)}."

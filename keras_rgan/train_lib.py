@@ -17,6 +17,7 @@ from keras_rgan.data.sources import check_spec
 from keras_rgan.data.sources import load_sequences
 from keras_rgan.data.splits import holdout_split
 from keras_rgan.layers.recurrent_stack import CELLS
+from keras_rgan.losses import LOSSES
 from keras_rgan.models.crgan import CRGAN
 from keras_rgan.models.discriminator import LSTMDiscriminator
 from keras_rgan.models.generator import LSTMGenerator
@@ -56,6 +57,8 @@ class TrainConfig:
     d_learning_rate: float = 1e-3
     beta_1: float = 0.5
     generator_ema: float = 0.0
+    loss: str = "non_saturating"
+    d_steps: int = 1
     columns: list | None = None
     stride: int = 1
     holdout_fraction: float = 0.1
@@ -106,6 +109,7 @@ class TrainConfig:
             "num_sequences",
             "num_features",
             "steps_per_execution",
+            "d_steps",
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
@@ -116,6 +120,10 @@ class TrainConfig:
         if not 0 <= self.holdout_fraction < 1:
             raise ValueError(
                 f"holdout_fraction must be in [0, 1), got {self.holdout_fraction}."
+            )
+        if self.loss not in LOSSES:
+            raise ValueError(
+                f"Unknown GAN loss {self.loss!r}; expected one of {sorted(LOSSES)}."
             )
         if not 0 <= self.generator_ema < 1:
             raise ValueError(
@@ -194,6 +202,8 @@ def build_model(config, num_features, scaler=None):
         d_optimizer=keras.optimizers.Adam(
             config.d_learning_rate, beta_1=config.beta_1
         ),
+        loss=config.loss,
+        d_steps=config.d_steps,
         steps_per_execution=config.steps_per_execution,
         jit_compile=config.jit_compile,
     )

@@ -79,6 +79,9 @@ def test_same_seed_same_model(tmp_path):
             r"condition_steps must be in \[0, seq_len=8\)",
         ),
         ({"model": "crgan", "dense_units": [0]}, ValueError, "dense_units must be"),
+        ({"loss": "hinge"}, ValueError, "Unknown GAN loss 'hinge'"),
+        ({"d_steps": 0}, ValueError, "d_steps must be a positive integer"),
+        ({"generator_ema": 1.0}, ValueError, r"generator_ema must be in \[0, 1\)"),
     ],
 )
 def test_bad_configs_fail_before_training(overrides, error, message):

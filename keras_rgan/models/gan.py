@@ -144,6 +144,7 @@ class SequenceGAN(keras.Model):
         g_optimizer=None,
         d_optimizer=None,
         loss="non_saturating",
+        d_steps=1,
         jit_compile=False,
         **kwargs,
     ):
@@ -153,7 +154,12 @@ class SequenceGAN(keras.Model):
             g_optimizer: optimizer (instance, name or config) of the
                 generator. Defaults to Adam(1e-3, beta_1=0.5).
             d_optimizer: optimizer of the discriminator, same default.
-            loss: str. Name of a loss in `keras_rgan.losses.LOSSES`.
+            loss: str. Name of a loss in `keras_rgan.losses.LOSSES`:
+                `"non_saturating"` (cross-entropy from logits) or `"wgan_gp"`
+                (Wasserstein loss with a gradient penalty of weight 10 on the
+                discriminator, Gulrajani et al. 2017).
+            d_steps: int. Discriminator updates per generator update, each
+                on the same real batch and fresh noise.
             jit_compile: bool or "auto". XLA-compile the train step. Off by
                 default: under XLA, Keras cannot use the cuDNN LSTM kernel on
                 a GPU, and on a 2-core CPU the two measured within noise of
@@ -161,7 +167,10 @@ class SequenceGAN(keras.Model):
             **kwargs: passed to `keras.Model.compile`
                 (`steps_per_execution`, `run_eagerly`).
         """
-        self.d_loss_fn, self.g_loss_fn = losses.get(loss)
+        self.gan_loss_fns = losses.get(loss)
+        if not isinstance(d_steps, int) or d_steps < 1:
+            raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}.")
+        self.d_steps = d_steps
         super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
         self.g_optimizer = keras.optimizers.get(g_optimizer or _default_optimizer())
         self.d_optimizer = keras.optimizers.get(d_optimizer or _default_optimizer())
@@ -180,6 +189,7 @@ class SequenceGAN(keras.Model):
             "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
             "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
             "loss": self.gan_loss,
+            "d_steps": self.d_steps,
             "steps_per_execution": self.steps_per_execution,
             "jit_compile": self.jit_compile,
         }
@@ -208,14 +218,8 @@ class SequenceGAN(keras.Model):
         start = replica_id * batch_size
         return noise[start : start + batch_size]
 
-    def train_step(self, data):
-        real = data[0] if isinstance(data, (tuple, list)) else data
-        real, condition = self.split_batch(tf.cast(real, self.compute_dtype))
-        batch_size = tf.shape(real)[0]
-        num_replicas, _ = _replica_info()
-        replica_scale = 1.0 / num_replicas
-
-        # Discriminator step: real and generated sequences in one call.
+    def _discriminator_step(self, real, condition, batch_size, replica_scale):
+        """One discriminator update; real and generated sequences in one call."""
         fake = self.fake_from_noise(
             self.training_noise(batch_size), condition, training=True
         )
@@ -224,10 +228,28 @@ class SequenceGAN(keras.Model):
                 tf.concat([real, fake], axis=0), training=True
             )
             real_logits, fake_logits = tf.split(logits, 2, axis=0)
-            d_loss = self.d_loss_fn(real_logits, fake_logits)
+            d_loss = self.gan_loss_fns.discriminator(real_logits, fake_logits)
+            if self.gan_loss_fns.gradient_penalty_weight:
+                epsilon = keras.random.uniform(
+                    (batch_size, 1, 1), seed=self.seed_generator
+                )
+                d_loss += self.gan_loss_fns.gradient_penalty_weight * (
+                    losses.gradient_penalty(self.discriminator, real, fake, epsilon)
+                )
             scaled_loss = d_loss * replica_scale
         d_variables = self.discriminator.trainable_variables
         self.d_optimizer.apply(tape.gradient(scaled_loss, d_variables), d_variables)
+        return d_loss
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        real, condition = self.split_batch(tf.cast(real, self.compute_dtype))
+        batch_size = tf.shape(real)[0]
+        num_replicas, _ = _replica_info()
+        replica_scale = 1.0 / num_replicas
+
+        for _ in range(self.d_steps):
+            d_loss = self._discriminator_step(real, condition, batch_size, replica_scale)
 
         # Generator step, on fresh noise.
         noise = self.training_noise(batch_size)
@@ -236,7 +258,7 @@ class SequenceGAN(keras.Model):
                 self.fake_from_noise(noise, condition, training=True),
                 training=True,
             )
-            g_loss = self.g_loss_fn(fake_logits)
+            g_loss = self.gan_loss_fns.generator(fake_logits)
             scaled_loss = g_loss * replica_scale
         g_variables = self.generator.trainable_variables
         self.g_optimizer.apply(tape.gradient(scaled_loss, g_variables), g_variables)

@@ -86,6 +86,7 @@ def test_keras_file_round_trip_keeps_outputs_and_compilation(tmp_path):
     assert isinstance(restored, keras_rgan.RGAN)
     assert restored.compiled
     assert restored.steps_per_execution == 2
+    assert restored.d_steps == gan.d_steps == 1
     assert int(restored.g_optimizer.iterations) == int(gan.g_optimizer.iterations)
     noise = np.random.default_rng(0).normal(size=(4, 8, 2)).astype("float32")
     np.testing.assert_allclose(
@@ -166,3 +167,15 @@ def test_generation_and_export_use_the_averaged_generator(tmp_path):
         num_samples=tf.constant(4), seed=tf.constant(1, tf.int64)
     )["sequences"].numpy()
     np.testing.assert_allclose(served, expected, rtol=1e-5)
+
+
+def test_wgan_gp_loss_trains_with_several_discriminator_steps():
+    gan = helpers.tiny_rgan(loss="wgan_gp", d_steps=3)
+    before = gan.get_weights()
+    logs = gan.train_on_batch(helpers.tiny_data(8), return_dict=True)
+    assert np.isfinite(logs["d_loss"]) and np.isfinite(logs["g_loss"])
+    assert helpers.max_weight_change(before, gan.get_weights()) > 0
+    assert int(gan.d_optimizer.iterations) == 3
+    assert int(gan.g_optimizer.iterations) == 1
+    with pytest.raises(ValueError, match="d_steps must be a positive"):
+        helpers.tiny_rgan(d_steps=0)
