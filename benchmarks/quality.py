@@ -70,6 +70,14 @@ RECIPES = {
         "d_learning_rate": 2e-4,
         "beta_1": 0.0,
     },
+    "timegan": {
+        "model": "timegan",
+        "units": 24,
+        "num_layers": 3,
+        "latent_dim": 5,
+        "embedding_epochs": 20,
+        "supervised_epochs": 20,
+    },
     "crgan-tanh": {"model": "crgan", "cell": "tanh"},
     "crgan-lstm-seq-latent": {
         "model": "crgan",

@@ -14,4 +14,5 @@ from keras_rgan.models.gan import SequenceGAN
 from keras_rgan.models.generator import LSTMGenerator
 from keras_rgan.models.generator import RecurrentGenerator
 from keras_rgan.models.rgan import RGAN
+from keras_rgan.models.timegan import TimeGAN
 from keras_rgan.version import __version__

@@ -25,7 +25,9 @@ _DEFAULTS = train_lib.TrainConfig()
 _DATASET = flags.DEFINE_string(
     "dataset", _DEFAULTS.dataset, "sines | stocks | csv:PATH | npy:PATH."
 )
-_MODEL = flags.DEFINE_string("model", _DEFAULTS.model, "Model: rgan | crgan.")
+_MODEL = flags.DEFINE_string(
+    "model", _DEFAULTS.model, "Model: rgan | crgan | timegan."
+)
 _SEQ_LEN = flags.DEFINE_integer("seq_len", _DEFAULTS.seq_len, "Steps per sequence.")
 _BATCH_SIZE = flags.DEFINE_integer(
     "batch_size", _DEFAULTS.batch_size, "Global batch size."
@@ -58,7 +60,14 @@ _NUM_LAYERS = flags.DEFINE_integer(
     "num_layers", _DEFAULTS.num_layers, "LSTM layers per player."
 )
 _CELL = flags.DEFINE_string(
-    "cell", None, "crgan's recurrent cell: tanh (default) | lstm."
+    "cell", None, "Recurrent cell of crgan (tanh | lstm | gru; default tanh) "
+    "or timegan (default gru)."
+)
+_EMBEDDING_EPOCHS = flags.DEFINE_integer(
+    "embedding_epochs", _DEFAULTS.embedding_epochs, "timegan: epochs of phase 1."
+)
+_SUPERVISED_EPOCHS = flags.DEFINE_integer(
+    "supervised_epochs", _DEFAULTS.supervised_epochs, "timegan: epochs of phase 2."
 )
 _DENSE_UNITS = flags.DEFINE_list(
     "dense_units", [], "Sizes of tanh dense layers after the recurrent ones."
@@ -151,6 +160,8 @@ def _train():
         cell=_CELL.value,
         dense_units=_integers(_DENSE_UNITS.value, "dense_units"),
         condition_steps=_CONDITION_STEPS.value,
+        embedding_epochs=_EMBEDDING_EPOCHS.value,
+        supervised_epochs=_SUPERVISED_EPOCHS.value,
         g_learning_rate=_G_LEARNING_RATE.value,
         d_learning_rate=_D_LEARNING_RATE.value,
         generator_ema=_GENERATOR_EMA.value,

@@ -15,7 +15,8 @@ GANLoss = collections.namedtuple(
 )
 
 
-def _cross_entropy(target, logits):
+def cross_entropy(target, logits):
+    """Mean binary cross-entropy of `logits` against a constant `target`."""
     labels = ops.full_like(logits, target)
     return ops.mean(ops.binary_crossentropy(labels, logits, from_logits=True))
 
@@ -30,7 +31,7 @@ def non_saturating_discriminator_loss(real_logits, fake_logits):
     >>> round(float(loss), 4)  # 2 * log(2)
     1.3863
     """
-    return _cross_entropy(1.0, real_logits) + _cross_entropy(0.0, fake_logits)
+    return cross_entropy(1.0, real_logits) + cross_entropy(0.0, fake_logits)
 
 
 def non_saturating_generator_loss(fake_logits):
@@ -42,7 +43,7 @@ def non_saturating_generator_loss(fake_logits):
     >>> round(float(non_saturating_generator_loss(np.zeros((2, 1)))), 4)
     0.6931
     """
-    return _cross_entropy(1.0, fake_logits)
+    return cross_entropy(1.0, fake_logits)
 
 
 def wasserstein_critic_loss(real_scores, fake_scores):

@@ -22,8 +22,9 @@ from keras_rgan.models.crgan import CRGAN
 from keras_rgan.models.discriminator import LSTMDiscriminator
 from keras_rgan.models.generator import LSTMGenerator
 from keras_rgan.models.rgan import RGAN
+from keras_rgan.models.timegan import TimeGAN
 
-MODELS = ("rgan", "crgan")
+MODELS = ("rgan", "crgan", "timegan")
 MODEL_FILE = "model.keras"
 
 
@@ -53,6 +54,8 @@ class TrainConfig:
     cell: str | None = None
     dense_units: list = dataclasses.field(default_factory=list)
     condition_steps: int = 0
+    embedding_epochs: int = 10
+    supervised_epochs: int = 10
     g_learning_rate: float = 1e-3
     d_learning_rate: float = 1e-3
     beta_1: float = 0.5
@@ -81,10 +84,16 @@ class TrainConfig:
             raise ValueError(f"Unknown cell {self.cell!r}; expected one of {CELLS}.")
         if self.model == "rgan" and self.cell not in (None, "lstm"):
             raise ValueError(
-                f"--cell={self.cell} needs --model=crgan; rgan is an LSTM GAN."
+                f"--cell={self.cell} needs --model=crgan or timegan; rgan is "
+                "an LSTM GAN."
             )
-        if self.model == "rgan" and self.condition_steps:
+        if self.model != "crgan" and self.condition_steps:
             raise ValueError("condition_steps needs --model=crgan.")
+        if self.embedding_epochs < 0 or self.supervised_epochs < 0:
+            raise ValueError(
+                "embedding_epochs and supervised_epochs must be >= 0, got "
+                f"{self.embedding_epochs} and {self.supervised_epochs}."
+            )
         if not 0 <= self.condition_steps < self.seq_len:
             raise ValueError(
                 f"condition_steps must be in [0, seq_len={self.seq_len}), "
@@ -167,7 +176,21 @@ def build_model(config, num_features, scaler=None):
         num_layers=config.num_layers,
         dense_units=config.dense_units,
     )
-    if config.model == "crgan":
+    if config.model == "timegan":
+        model = TimeGAN(
+            seq_len=config.seq_len,
+            num_features=num_features,
+            hidden_dim=config.units,
+            num_layers=config.num_layers,
+            cell=config.cell or "gru",
+            latent_dim=config.latent_dim,
+            embedding_epochs=config.embedding_epochs,
+            supervised_epochs=config.supervised_epochs,
+            sequence_latent_dim=config.sequence_latent_dim,
+            scaler=scaler,
+            seed=config.seed,
+        )
+    elif config.model == "crgan":
         model = CRGAN(
             seq_len=config.seq_len,
             num_features=num_features,

@@ -82,7 +82,7 @@ def test_a_bad_flag_exits_with_one_line_and_no_traceback():
         (["train", "--dataset=npy:/no/such.npy"], "No such file: /no/such.npy"),
         (["train", "--batch_size=lots"], "flag --batch_size=lots"),
         (["train", "--no_such_flag=1"], "no_such_flag"),
-        (["train", "--model=crgan", "--cell=gru"], "Unknown cell 'gru'"),
+        (["train", "--model=crgan", "--cell=rnn"], "Unknown cell 'rnn'"),
         (
             ["train", "--model=crgan", "--condition_steps=30"],
             "condition_steps must be in [0, seq_len=24)",

@@ -51,6 +51,19 @@ def test_train_crgan_exports_its_signatures(tmp_path, overrides, signatures):
     assert result.model.generator.cell == overrides["cell"]
 
 
+def test_train_timegan_runs_its_phases_and_exports(tmp_path):
+    config = train_lib.TrainConfig(
+        model="timegan", export_dir=str(tmp_path / "timegan"),
+        embedding_epochs=1, supervised_epochs=1,
+        **{**TINY, "epochs": 3},
+    )
+    result = train_lib.train(config)
+    assert result.model.phase == "joint"
+    assert result.model.generator.cell == "gru"
+    assert os.path.isdir(result.export_path)
+    assert set(result.history.history) == {"e_loss", "s_loss", "d_loss", "g_loss"}
+
+
 def test_same_seed_same_model(tmp_path):
     a = train_lib.train(train_lib.TrainConfig(seed=3, **TINY))
     b = train_lib.train(train_lib.TrainConfig(seed=3, **TINY))
@@ -70,7 +83,7 @@ def test_same_seed_same_model(tmp_path):
         ({"g_learning_rate": 0.0}, ValueError, "g_learning_rate must be positive"),
         ({"dataset": "csv:/no/such.csv"}, FileNotFoundError, "/no/such.csv"),
         ({"batch_size": 65}, ValueError, "fewer than batch_size=65"),
-        ({"model": "crgan", "cell": "gru"}, ValueError, "Unknown cell 'gru'"),
+        ({"model": "crgan", "cell": "rnn"}, ValueError, "Unknown cell 'rnn'"),
         ({"cell": "tanh"}, ValueError, "needs --model=crgan"),
         ({"condition_steps": 2}, ValueError, "condition_steps needs --model=crgan"),
         (
@@ -80,6 +93,8 @@ def test_same_seed_same_model(tmp_path):
         ),
         ({"model": "crgan", "dense_units": [0]}, ValueError, "dense_units must be"),
         ({"loss": "hinge"}, ValueError, "Unknown GAN loss 'hinge'"),
+        ({"model": "timegan", "condition_steps": 2}, ValueError, "needs --model=crgan"),
+        ({"model": "timegan", "embedding_epochs": -1}, ValueError, "must be >= 0"),
         ({"d_steps": 0}, ValueError, "d_steps must be a positive integer"),
         ({"generator_ema": 1.0}, ValueError, r"generator_ema must be in \[0, 1\)"),
     ],

@@ -5,7 +5,7 @@ import keras
 
 from keras_rgan.layers.shared_tanh_projection_cell import SharedTanhProjectionCell
 
-CELLS = ("lstm", "tanh")
+CELLS = ("lstm", "gru", "tanh")
 
 
 def check_backbone(cell, units, num_layers, dense_units):
@@ -21,9 +21,11 @@ def check_backbone(cell, units, num_layers, dense_units):
 
 
 def _recurrent_layer(cell, units, return_sequences, name):
-    if cell == "lstm":
-        # Default activations, no recurrent dropout, no unroll: cuDNN-eligible.
-        return keras.layers.LSTM(units, return_sequences=return_sequences, name=name)
+    if cell in ("lstm", "gru"):
+        # Default activations, no recurrent dropout, no unroll (and, for the
+        # GRU, reset_after=True): cuDNN-eligible.
+        layer = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
+        return layer(units, return_sequences=return_sequences, name=name)
     return keras.layers.RNN(
         SharedTanhProjectionCell(units),
         return_sequences=return_sequences,
@@ -41,8 +43,8 @@ class RecurrentStack(keras.layers.Layer):
     through the dense layers.
 
     Args:
-        cell: str. `"lstm"` (cuDNN-eligible `keras.layers.LSTM`) or `"tanh"`
-            (`SharedTanhProjectionCell`).
+        cell: str. `"lstm"` or `"gru"` (cuDNN-eligible Keras layers) or
+            `"tanh"` (`SharedTanhProjectionCell`).
         units: int. Units of each recurrent layer.
         num_layers: int. Number of recurrent layers.
         dense_units: list of int. Sizes of the tanh dense layers after them.

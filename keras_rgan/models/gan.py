@@ -63,8 +63,10 @@ class SequenceGAN(keras.Model):
         scaler=None,
         seed=None,
         sequence_latent_dim=0,
+        num_features=None,
         **kwargs,
     ):
+        num_features = num_features or generator.num_features
         if seq_len < 1 or latent_dim < 1 or sequence_latent_dim < 0:
             raise ValueError(
                 "seq_len and latent_dim must be positive and "
@@ -73,10 +75,10 @@ class SequenceGAN(keras.Model):
             )
         if scaler is not None and not scaler.fitted:
             raise ValueError("The scaler must be fitted before it is given.")
-        if scaler is not None and scaler.num_features != generator.num_features:
+        if scaler is not None and scaler.num_features != num_features:
             raise ValueError(
                 f"The scaler has {scaler.num_features} features but the "
-                f"generator makes {generator.num_features}."
+                f"model makes {num_features}."
             )
         super().__init__(**kwargs)
         # === Players ===
@@ -89,18 +91,25 @@ class SequenceGAN(keras.Model):
         self.seq_len = seq_len
         self.latent_dim = latent_dim
         self.sequence_latent_dim = sequence_latent_dim
+        self._num_features = num_features
         self.scaler = scaler
         self.seed = seed
         if not self.generator.built:
             self.generator.build((None, seq_len, self.generator_input_dim))
         if not self.discriminator.built:
-            self.discriminator.build((None, seq_len, self.num_features))
+            self.discriminator.build((None, seq_len, self.discriminator_input_dim))
         self.built = True
         self._generate_function = None
 
     @property
     def num_features(self):
-        return self.generator.num_features
+        """Features per step of the data and of generated sequences."""
+        return self._num_features
+
+    @property
+    def discriminator_input_dim(self):
+        """Per-step size of what the discriminator reads."""
+        return self.num_features
 
     @property
     def noise_dim(self):
@@ -179,7 +188,7 @@ class SequenceGAN(keras.Model):
         self.gan_loss = loss
         # Built here, before fit() traces train_step (needed under
         # tf.distribute, where variables cannot be created inside a replica).
-        self.g_optimizer.build(self.generator.trainable_variables)
+        self.g_optimizer.build(self.generator_variables())
         self.d_optimizer.build(self.discriminator.trainable_variables)
 
     def get_compile_config(self):
@@ -203,6 +212,10 @@ class SequenceGAN(keras.Model):
     @property
     def metrics(self):
         return [self.d_loss_tracker, self.g_loss_tracker]
+
+    def generator_variables(self):
+        """The variables the generator's optimizer trains."""
+        return self.generator.trainable_variables
 
     def training_noise(self, batch_size):
         """Draws this replica's slice of one global noise batch."""
@@ -260,7 +273,7 @@ class SequenceGAN(keras.Model):
             )
             g_loss = self.gan_loss_fns.generator(fake_logits)
             scaled_loss = g_loss * replica_scale
-        g_variables = self.generator.trainable_variables
+        g_variables = self.generator_variables()
         self.g_optimizer.apply(tape.gradient(scaled_loss, g_variables), g_variables)
 
         self.d_loss_tracker.update_state(d_loss)
@@ -283,7 +296,7 @@ class SequenceGAN(keras.Model):
         if optimizer is None or not optimizer.use_ema or not optimizer.built:
             yield
             return
-        variables = self.generator.trainable_variables
+        variables = self.generator_variables()
         live = [keras.ops.convert_to_numpy(v) for v in variables]
         optimizer._overwrite_model_variables_with_average_value(variables)
         try:
@@ -314,13 +327,17 @@ class SequenceGAN(keras.Model):
         """Generated sequences in original units, for the given noise."""
         return self.to_original_units(self.fake_from_noise(noise))
 
+    def discriminator_logits(self, scaled):
+        """The discriminator's output for sequences in the scaled space."""
+        return self.discriminator(scaled, training=False)
+
     def discriminate(self, sequences):
         """The discriminator's logit per sequence, for original-unit input.
 
         Per-step logits are averaged over time. Returns `(batch,)`.
         """
         scaled = sequences if self.scaler is None else self.scaler.transform(sequences)
-        logits = self.discriminator(scaled, training=False)
+        logits = self.discriminator_logits(scaled)
         return tf.reshape(tf.reduce_mean(logits, axis=list(range(1, logits.shape.rank))), [-1])
 
     def generate_from_seed(self, num_samples, seed):

@@ -4,7 +4,7 @@ import pytest
 from keras_rgan.layers import RecurrentStack
 
 
-@pytest.mark.parametrize("cell", ["lstm", "tanh"])
+@pytest.mark.parametrize("cell", ["lstm", "gru", "tanh"])
 @pytest.mark.parametrize("return_sequences", [True, False])
 def test_shapes(cell, return_sequences):
     stack = RecurrentStack(cell, units=6, num_layers=2, dense_units=[5, 3],
@@ -25,7 +25,7 @@ def test_config_round_trip():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"cell": "gru"}, "Unknown cell 'gru'"),
+        ({"cell": "rnn"}, "Unknown cell 'rnn'"),
         ({"units": 0}, "must be positive"),
         ({"dense_units": [3, 0]}, "dense_units must be positive"),
     ],

@@ -1,0 +1,329 @@
+"""TimeGAN: adversarial training in a learned embedding space, with a
+supervised next-step loss (Yoon, Jarrett, van der Schaar, NeurIPS 2019)."""
+
+import keras
+import tensorflow as tf
+
+from keras_rgan import losses
+from keras_rgan.layers.recurrent_stack import check_backbone
+from keras_rgan.models.discriminator import RecurrentDiscriminator
+from keras_rgan.models.gan import SequenceGAN
+from keras_rgan.models.gan import _replica_info
+from keras_rgan.models.generator import RecurrentGenerator
+
+PHASES = ("embedding", "supervised", "joint")
+
+
+def _mse(a, b):
+    return tf.reduce_mean(tf.square(a - b))
+
+
+def _moment_loss(real, fake):
+    """|std(fake) - std(real)| + |mean(fake) - mean(real)|, per step and feature."""
+    real_mean, real_var = tf.nn.moments(real, axes=[0])
+    fake_mean, fake_var = tf.nn.moments(fake, axes=[0])
+    return tf.reduce_mean(
+        tf.abs(tf.sqrt(fake_var + 1e-6) - tf.sqrt(real_var + 1e-6))
+    ) + tf.reduce_mean(tf.abs(fake_mean - real_mean))
+
+
+class _PhaseSwitch(keras.callbacks.Callback):
+    """Sets the model's training phase at each epoch and retraces the step."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        phase = self.model.current_phase()
+        if phase != self.model.phase:
+            self.model.phase = phase
+            self.model.make_train_function(force=True)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.model.completed_epochs.assign_add(1)
+
+
+@keras.saving.register_keras_serializable(package="keras_rgan")
+class TimeGAN(SequenceGAN):
+    """TimeGAN: an embedder, a recovery, a generator, a supervisor and a
+    discriminator, trained in three phases inside one `model.fit`.
+
+    1. Embedding (`embedding_epochs`): embedder and recovery learn to
+       reconstruct the data (`10 sqrt(MSE)`).
+    2. Supervised (`supervised_epochs`): the supervisor learns to predict the
+       next embedding step from the previous ones.
+    3. Joint: each step updates the generator and supervisor (adversarial
+       losses on the supervised and plain generated embeddings, `100 sqrt`
+       of the supervised loss and `100 x` the first two moments' mismatch),
+       then embedder and recovery (reconstruction + `0.1 x` supervised loss),
+       then the discriminator (cross-entropy on real, supervised-generated and
+       generated embeddings, per step).
+
+    The phase follows the number of completed epochs (saved with the model),
+    switched by a callback that `fit` adds itself. Generated sequences are
+    `recovery(supervisor(generator(noise)))`; everything else (scaler,
+    seeds, `generate`, export) is that of `SequenceGAN`. Every network is a
+    `RecurrentStack` of one definition (`cell`, `hidden_dim`, `num_layers`)
+    with sigmoid outputs; the supervisor has one layer fewer.
+
+    Args:
+        seq_len: int. Steps per sequence.
+        num_features: int. Features per step.
+        hidden_dim: int. Embedding size and recurrent units.
+        num_layers: int. Recurrent layers per network.
+        cell: str. `"gru"` (as in the paper), `"lstm"` or `"tanh"`.
+        latent_dim: int. Noise dimensions per step.
+        embedding_epochs: int. Epochs of phase 1.
+        supervised_epochs: int. Epochs of phase 2.
+        scaler: fitted `MinMaxScaler` or None.
+        seed: int or None.
+        sequence_latent_dim: int. Noise dimensions drawn once per sequence.
+
+    Example:
+
+    >>> import keras_rgan
+    >>> x = keras_rgan.data.sine_waves(n=64, seq_len=8, dim=2, seed=0)
+    >>> gan = TimeGAN(seq_len=8, num_features=2, hidden_dim=4,
+    ...               embedding_epochs=1, supervised_epochs=1, seed=0)
+    >>> gan.compile()
+    >>> _ = gan.fit(x, batch_size=16, epochs=3, verbose=0)
+    >>> gan.phase, gan.generate(2, seed=0).shape
+    ('joint', (2, 8, 2))
+    """
+
+    def __init__(
+        self,
+        seq_len,
+        num_features,
+        hidden_dim=24,
+        num_layers=3,
+        cell="gru",
+        latent_dim=None,
+        embedding_epochs=10,
+        supervised_epochs=10,
+        scaler=None,
+        seed=None,
+        sequence_latent_dim=0,
+        **kwargs,
+    ):
+        check_backbone(cell, hidden_dim, num_layers, [])
+        if embedding_epochs < 0 or supervised_epochs < 0:
+            raise ValueError(
+                "embedding_epochs and supervised_epochs must be >= 0, got "
+                f"{embedding_epochs} and {supervised_epochs}."
+            )
+        backbone = dict(cell=cell, units=hidden_dim, num_layers=num_layers)
+        self.backbone_definition = backbone
+        self.hidden_dim = hidden_dim
+        self.embedding_epochs = embedding_epochs
+        self.supervised_epochs = supervised_epochs
+        super().__init__(
+            generator=RecurrentGenerator(hidden_dim, name="generator", **backbone),
+            discriminator=RecurrentDiscriminator(
+                per_step_logits=True, name="discriminator", **backbone
+            ),
+            seq_len=seq_len,
+            latent_dim=latent_dim or num_features,
+            scaler=scaler,
+            seed=seed,
+            sequence_latent_dim=sequence_latent_dim,
+            num_features=num_features,
+            **kwargs,
+        )
+        # === Networks of the embedding space ===
+        self.embedder = RecurrentGenerator(hidden_dim, name="embedder", **backbone)
+        self.recovery = RecurrentGenerator(num_features, name="recovery", **backbone)
+        self.supervisor = RecurrentGenerator(
+            hidden_dim,
+            cell=cell,
+            units=hidden_dim,
+            num_layers=max(1, num_layers - 1),
+            name="supervisor",
+        )
+        self.embedder.build((None, seq_len, num_features))
+        self.recovery.build((None, seq_len, hidden_dim))
+        self.supervisor.build((None, seq_len, hidden_dim))
+        self.completed_epochs = self.add_weight(
+            shape=(), initializer="zeros", dtype="int32", trainable=False,
+            name="completed_epochs",
+        )
+        self.e_loss_tracker = keras.metrics.Mean(name="e_loss")
+        self.s_loss_tracker = keras.metrics.Mean(name="s_loss")
+        self.phase = self.current_phase()
+
+    @property
+    def discriminator_input_dim(self):
+        return self.hidden_dim
+
+    def current_phase(self):
+        """The phase the number of completed epochs puts training in."""
+        done = int(self.completed_epochs.numpy())
+        if done < self.embedding_epochs:
+            return "embedding"
+        if done < self.embedding_epochs + self.supervised_epochs:
+            return "supervised"
+        return "joint"
+
+    # === Training ===
+
+    def compile(self, g_optimizer=None, d_optimizer=None, e_optimizer=None, **kwargs):
+        """As `SequenceGAN.compile`, plus `e_optimizer` for the embedder and
+        recovery. The generator's optimizer also trains the supervisor."""
+        self.e_optimizer = keras.optimizers.get(
+            e_optimizer or keras.optimizers.Adam(1e-3)
+        )
+        super().compile(
+            g_optimizer=g_optimizer or keras.optimizers.Adam(1e-3),
+            d_optimizer=d_optimizer or keras.optimizers.Adam(1e-3),
+            **kwargs,
+        )
+        self.e_optimizer.build(self._embedding_variables())
+
+    def _embedding_variables(self):
+        return self.embedder.trainable_variables + self.recovery.trainable_variables
+
+    def generator_variables(self):
+        return self.generator.trainable_variables + self.supervisor.trainable_variables
+
+    def get_compile_config(self):
+        config = super().get_compile_config()
+        if config:
+            config["e_optimizer"] = keras.saving.serialize_keras_object(
+                self.e_optimizer
+            )
+        return config
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        if "e_optimizer" in config:
+            config["e_optimizer"] = keras.saving.deserialize_keras_object(
+                config["e_optimizer"]
+            )
+        super().compile_from_config(config)
+
+    @property
+    def metrics(self):
+        return [
+            self.e_loss_tracker,
+            self.s_loss_tracker,
+            self.d_loss_tracker,
+            self.g_loss_tracker,
+        ]
+
+    def fit(self, *args, callbacks=None, **kwargs):
+        """`keras.Model.fit`, with the phase switch added to the callbacks."""
+        callbacks = list(callbacks or []) + [_PhaseSwitch()]
+        return super().fit(*args, callbacks=callbacks, **kwargs)
+
+    def _apply(self, optimizer, scaled_loss, tape, variables):
+        optimizer.apply(tape.gradient(scaled_loss, variables), variables)
+
+    def _supervised_loss(self, embedded):
+        return _mse(embedded[:, 1:], self.supervisor(embedded, training=True)[:, :-1])
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        real = tf.cast(real, self.compute_dtype)
+        num_replicas, _ = _replica_info()
+        scale = 1.0 / num_replicas
+        if self.phase == "embedding":
+            with tf.GradientTape() as tape:
+                embedded = self.embedder(real, training=True)
+                reconstruction = _mse(real, self.recovery(embedded, training=True))
+                scaled_loss = 10.0 * tf.sqrt(reconstruction) * scale
+            self._apply(self.e_optimizer, scaled_loss, tape, self._embedding_variables())
+            self.e_loss_tracker.update_state(reconstruction)
+        elif self.phase == "supervised":
+            with tf.GradientTape() as tape:
+                supervised = self._supervised_loss(self.embedder(real, training=True))
+                scaled_loss = supervised * scale
+            variables = self.supervisor.trainable_variables
+            self._apply(self.g_optimizer, scaled_loss, tape, variables)
+            self.s_loss_tracker.update_state(supervised)
+        else:
+            self._joint_step(real, scale)
+        return {metric.name: metric.result() for metric in self.metrics}
+
+    def _joint_step(self, real, scale):
+        batch_size = tf.shape(real)[0]
+        cross_entropy = losses.cross_entropy
+
+        # Generator and supervisor.
+        noise = self.training_noise(batch_size)
+        with tf.GradientTape() as tape:
+            embedded = self.embedder(real, training=True)
+            fake_embedded = self.generator(noise, training=True)
+            fake_supervised = self.supervisor(fake_embedded, training=True)
+            fake = self.recovery(fake_supervised, training=True)
+            adversarial = cross_entropy(
+                1.0, self.discriminator(fake_supervised, training=True)
+            ) + cross_entropy(1.0, self.discriminator(fake_embedded, training=True))
+            supervised = self._supervised_loss(embedded)
+            g_loss = (
+                adversarial
+                + 100.0 * tf.sqrt(supervised)
+                + 100.0 * _moment_loss(real, fake)
+            )
+            scaled_loss = g_loss * scale
+        self._apply(self.g_optimizer, scaled_loss, tape, self.generator_variables())
+
+        # Embedder and recovery.
+        with tf.GradientTape() as tape:
+            embedded = self.embedder(real, training=True)
+            reconstruction = _mse(real, self.recovery(embedded, training=True))
+            supervised = self._supervised_loss(embedded)
+            e_loss = 10.0 * tf.sqrt(reconstruction) + 0.1 * supervised
+            scaled_loss = e_loss * scale
+        self._apply(self.e_optimizer, scaled_loss, tape, self._embedding_variables())
+
+        # Discriminator, on real, supervised-generated and generated embeddings.
+        noise = self.training_noise(batch_size)
+        fake_embedded = self.generator(noise, training=True)
+        fake_supervised = self.supervisor(fake_embedded, training=True)
+        embedded = self.embedder(real, training=True)
+        with tf.GradientTape() as tape:
+            logits = self.discriminator(
+                tf.concat([embedded, fake_supervised, fake_embedded], axis=0),
+                training=True,
+            )
+            real_logits, supervised_logits, plain_logits = tf.split(logits, 3, axis=0)
+            d_loss = (
+                cross_entropy(1.0, real_logits)
+                + cross_entropy(0.0, supervised_logits)
+                + cross_entropy(0.0, plain_logits)
+            )
+            scaled_loss = d_loss * scale
+        variables = self.discriminator.trainable_variables
+        self._apply(self.d_optimizer, scaled_loss, tape, variables)
+
+        self.e_loss_tracker.update_state(reconstruction)
+        self.s_loss_tracker.update_state(supervised)
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+
+    # === Generation and judging ===
+
+    def fake_from_noise(self, noise, condition=None, training=False):
+        del condition
+        fake_embedded = self.generator(noise, training=training)
+        return self.recovery(
+            self.supervisor(fake_embedded, training=training), training=training
+        )
+
+    def discriminator_logits(self, scaled):
+        return self.discriminator(self.embedder(scaled, training=False), training=False)
+
+    # === Config ===
+
+    def get_config(self):
+        config = super().get_config()
+        for key in ("generator", "discriminator"):
+            del config[key]
+        config.update(
+            {
+                "num_features": self.num_features,
+                "hidden_dim": self.hidden_dim,
+                "num_layers": self.backbone_definition["num_layers"],
+                "cell": self.backbone_definition["cell"],
+                "embedding_epochs": self.embedding_epochs,
+                "supervised_epochs": self.supervised_epochs,
+            }
+        )
+        return config
