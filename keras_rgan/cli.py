@@ -40,7 +40,8 @@ _EXPORT_DIR = flags.DEFINE_string(
     "export_dir", None, "Base folder of the exported versions (TF Serving)."
 )
 _MODEL_DIR = flags.DEFINE_string(
-    "model_dir", None, "Folder for the trained model.keras."
+    "model_dir", None, "Folder for the trained model.keras and the backup "
+    "that a rerun of the same command resumes from."
 )
 _LATENT_DIM = flags.DEFINE_integer(
     "latent_dim", _DEFAULTS.latent_dim, "Noise dimensions per step."
@@ -88,6 +89,9 @@ _LOSS = flags.DEFINE_string(
 )
 _D_STEPS = flags.DEFINE_integer(
     "d_steps", _DEFAULTS.d_steps, "Discriminator updates per generator update."
+)
+_CLIPNORM = flags.DEFINE_float(
+    "clipnorm", None, "Clip each player's gradient to this global norm."
 )
 _GENERATOR_EMA = flags.DEFINE_float(
     "generator_ema",
@@ -165,6 +169,7 @@ def _train():
         g_learning_rate=_G_LEARNING_RATE.value,
         d_learning_rate=_D_LEARNING_RATE.value,
         generator_ema=_GENERATOR_EMA.value,
+        clipnorm=_CLIPNORM.value,
         loss=_LOSS.value,
         d_steps=_D_STEPS.value,
         columns=_COLUMNS.value,
@@ -181,7 +186,11 @@ def _train():
         data = train_lib.load_data(config)
     except (ValueError, TypeError, OSError) as error:
         raise CommandError(str(error)) from None
-    result = train_lib.train(config, data=data)
+    try:
+        result = train_lib.train(config, data=data)
+    except train_lib.TrainingDiverged as error:
+        print(f"keras-rgan: {error}", file=sys.stderr)
+        sys.exit(1)
     if result.model_path:
         print(f"Saved the Keras model to {result.model_path}")
     if result.export_path:

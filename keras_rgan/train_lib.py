@@ -9,6 +9,8 @@ import time
 
 import keras
 
+from keras_rgan.callbacks import DivergenceGuard
+from keras_rgan.callbacks import TrainingDiverged
 from keras_rgan.export import export_saved_model
 from keras_rgan.data.pipeline import make_dataset
 from keras_rgan.data.scaling import MinMaxScaler
@@ -26,6 +28,7 @@ from keras_rgan.models.timegan import TimeGAN
 
 MODELS = ("rgan", "crgan", "timegan")
 MODEL_FILE = "model.keras"
+BACKUP_DIR = "backup"
 
 
 @dataclasses.dataclass
@@ -60,6 +63,7 @@ class TrainConfig:
     d_learning_rate: float = 1e-3
     beta_1: float = 0.5
     generator_ema: float = 0.0
+    clipnorm: float | None = None
     loss: str = "non_saturating"
     d_steps: int = 1
     columns: list | None = None
@@ -134,6 +138,8 @@ class TrainConfig:
             raise ValueError(
                 f"Unknown GAN loss {self.loss!r}; expected one of {sorted(LOSSES)}."
             )
+        if self.clipnorm is not None and not self.clipnorm > 0:
+            raise ValueError(f"clipnorm must be positive, got {self.clipnorm}.")
         if not 0 <= self.generator_ema < 1:
             raise ValueError(
                 f"generator_ema must be in [0, 1), got {self.generator_ema}."
@@ -221,9 +227,10 @@ def build_model(config, num_features, scaler=None):
             beta_1=config.beta_1,
             use_ema=config.generator_ema > 0,
             ema_momentum=config.generator_ema or 0.99,
+            clipnorm=config.clipnorm,
         ),
         d_optimizer=keras.optimizers.Adam(
-            config.d_learning_rate, beta_1=config.beta_1
+            config.d_learning_rate, beta_1=config.beta_1, clipnorm=config.clipnorm
         ),
         loss=config.loss,
         d_steps=config.d_steps,
@@ -301,6 +308,12 @@ def train(config, callbacks=None, data=None):
     `model_dir` is set) and exports the next version under `export_dir`
     (if set).
 
+    With `model_dir`, `keras.callbacks.BackupAndRestore` keeps the state of
+    the last completed epoch in `model_dir/backup/`: the same call after a
+    crash resumes from there. A NaN or infinite loss stops training with
+    `TrainingDiverged` naming the step; the backup keeps the last good
+    weights.
+
     Args:
         config: a `TrainConfig`.
         callbacks: list of extra Keras callbacks.
@@ -323,14 +336,30 @@ def train(config, callbacks=None, data=None):
         scaler.transform(data.sequences), config.batch_size, seed=config.seed
     )
     model = build_model(config, data.sequences.shape[-1], scaler)
+    callbacks = list(callbacks or []) + [DivergenceGuard()]
+    if config.model_dir:
+        callbacks.append(
+            keras.callbacks.BackupAndRestore(
+                os.path.join(config.model_dir, BACKUP_DIR), double_checkpoint=True
+            )
+        )
     start = time.perf_counter()
-    history = model.fit(
-        dataset,
-        epochs=config.epochs,
-        callbacks=callbacks,
-        shuffle=False,
-        verbose=config.verbose,
-    )
+    try:
+        history = model.fit(
+            dataset,
+            epochs=config.epochs,
+            callbacks=callbacks,
+            shuffle=False,
+            verbose=config.verbose,
+        )
+    except TrainingDiverged as error:
+        where = (
+            f"the last good weights (end of the last completed epoch) are in "
+            f"{os.path.join(config.model_dir, BACKUP_DIR)}"
+            if config.model_dir
+            else "no weights were kept: pass model_dir to keep the last good ones"
+        )
+        raise TrainingDiverged(f"Training diverged: {error} {where}.") from None
     seconds = time.perf_counter() - start
     model_path = None
     if config.model_dir:
