@@ -117,6 +117,11 @@ _NUM_FEATURES = flags.DEFINE_integer(
 _STEPS_PER_EXECUTION = flags.DEFINE_integer(
     "steps_per_execution", _DEFAULTS.steps_per_execution, "Steps per tf.function call."
 )
+_DETERMINISTIC = flags.DEFINE_bool(
+    "deterministic", False,
+    "Deterministic ops: with the same --seed on the same machine, training "
+    "gives bit-identical weights (slower on a GPU).",
+)
 _JIT_COMPILE = flags.DEFINE_bool(
     "jit_compile", _DEFAULTS.jit_compile, "XLA-compile the train step."
 )
@@ -179,6 +184,7 @@ def _train():
         num_features=_NUM_FEATURES.value,
         steps_per_execution=_STEPS_PER_EXECUTION.value,
         jit_compile=_JIT_COMPILE.value,
+        deterministic=_DETERMINISTIC.value,
     )
     if not config.export_dir and not config.model_dir:
         raise CommandError("Give --export_dir or --model_dir, or nothing is kept.")

@@ -8,6 +8,7 @@ import os
 import time
 
 import keras
+import tensorflow as tf
 
 from keras_rgan.callbacks import DivergenceGuard
 from keras_rgan.callbacks import TrainingDiverged
@@ -73,6 +74,7 @@ class TrainConfig:
     num_features: int = 5
     steps_per_execution: int = 1
     jit_compile: bool = False
+    deterministic: bool = False
     verbose: str | int = "auto"
 
     def validate(self):
@@ -332,6 +334,9 @@ def train(config, callbacks=None, data=None):
     """
     data, scaler = data or load_data(config)
     keras.utils.set_random_seed(config.seed)
+    if config.deterministic:
+        # Same seed, same machine -> bit-identical weights and samples.
+        tf.config.experimental.enable_op_determinism()
     dataset = make_dataset(
         scaler.transform(data.sequences), config.batch_size, seed=config.seed
     )
