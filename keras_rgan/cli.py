@@ -117,6 +117,11 @@ _NUM_FEATURES = flags.DEFINE_integer(
 _STEPS_PER_EXECUTION = flags.DEFINE_integer(
     "steps_per_execution", _DEFAULTS.steps_per_execution, "Steps per tf.function call."
 )
+_STRATEGY = flags.DEFINE_string(
+    "strategy", "default",
+    "default | mirrored (all local devices) | multi_worker "
+    "(MultiWorkerMirroredStrategy from TF_CONFIG; only the chief exports).",
+)
 _DETERMINISTIC = flags.DEFINE_bool(
     "deterministic", False,
     "Deterministic ops: with the same --seed on the same machine, training "
@@ -185,6 +190,7 @@ def _train():
         steps_per_execution=_STEPS_PER_EXECUTION.value,
         jit_compile=_JIT_COMPILE.value,
         deterministic=_DETERMINISTIC.value,
+        strategy=_STRATEGY.value,
     )
     if not config.export_dir and not config.model_dir:
         raise CommandError("Give --export_dir or --model_dir, or nothing is kept.")

@@ -28,6 +28,7 @@ from keras_rgan.models.rgan import RGAN
 from keras_rgan.models.timegan import TimeGAN
 
 MODELS = ("rgan", "crgan", "timegan")
+STRATEGIES = ("default", "mirrored", "multi_worker")
 MODEL_FILE = "model.keras"
 BACKUP_DIR = "backup"
 
@@ -75,6 +76,7 @@ class TrainConfig:
     steps_per_execution: int = 1
     jit_compile: bool = False
     deterministic: bool = False
+    strategy: str = "default"
     verbose: str | int = "auto"
 
     def validate(self):
@@ -86,6 +88,10 @@ class TrainConfig:
             )
         if self.seq_len < 2:
             raise ValueError(f"seq_len must be at least 2, got {self.seq_len}.")
+        if self.strategy not in STRATEGIES:
+            raise ValueError(
+                f"Unknown strategy {self.strategy!r}; expected one of {STRATEGIES}."
+            )
         if self.cell is not None and self.cell not in CELLS:
             raise ValueError(f"Unknown cell {self.cell!r}; expected one of {CELLS}.")
         if self.model == "rgan" and self.cell not in (None, "lstm"):
@@ -242,6 +248,41 @@ def build_model(config, num_features, scaler=None):
     return model
 
 
+def make_strategy(name):
+    """The `tf.distribute` strategy named by `--strategy`.
+
+    `multi_worker` is `MultiWorkerMirroredStrategy`, configured by the
+    `TF_CONFIG` environment variable of each worker process; create it before
+    any other TensorFlow work in the process.
+    """
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name == "multi_worker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def is_chief(strategy):
+    """Whether this process writes exports (the chief, or worker 0)."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not resolver.task_type:
+        return True
+    if resolver.task_type == "chief":
+        return True
+    cluster = resolver.cluster_spec().as_dict()
+    return resolver.task_type == "worker" and resolver.task_id == 0 and (
+        "chief" not in cluster
+    )
+
+
+def worker_dir(path, strategy):
+    """`path` on the chief; a per-worker subfolder on other workers."""
+    if is_chief(strategy):
+        return path
+    resolver = strategy.cluster_resolver
+    return os.path.join(path, f"{resolver.task_type}_{resolver.task_id}")
+
+
 def load_data(config):
     """Validates `config` and loads its data, before any training starts.
 
@@ -332,6 +373,8 @@ def train(config, callbacks=None, data=None):
     >>> result.model.generate(2, seed=0).shape
     (2, 8, 5)
     """
+    # A multi-worker strategy must exist before other TensorFlow work.
+    strategy = make_strategy(config.strategy)
     data, scaler = data or load_data(config)
     keras.utils.set_random_seed(config.seed)
     if config.deterministic:
@@ -340,12 +383,14 @@ def train(config, callbacks=None, data=None):
     dataset = make_dataset(
         scaler.transform(data.sequences), config.batch_size, seed=config.seed
     )
-    model = build_model(config, data.sequences.shape[-1], scaler)
+    with strategy.scope():
+        model = build_model(config, data.sequences.shape[-1], scaler)
+    model_dir = config.model_dir and worker_dir(config.model_dir, strategy)
     callbacks = list(callbacks or []) + [DivergenceGuard()]
-    if config.model_dir:
+    if model_dir:
         callbacks.append(
             keras.callbacks.BackupAndRestore(
-                os.path.join(config.model_dir, BACKUP_DIR), double_checkpoint=True
+                os.path.join(model_dir, BACKUP_DIR), double_checkpoint=True
             )
         )
     start = time.perf_counter()
@@ -360,19 +405,19 @@ def train(config, callbacks=None, data=None):
     except TrainingDiverged as error:
         where = (
             f"the last good weights (end of the last completed epoch) are in "
-            f"{os.path.join(config.model_dir, BACKUP_DIR)}"
-            if config.model_dir
+            f"{os.path.join(model_dir, BACKUP_DIR)}"
+            if model_dir
             else "no weights were kept: pass model_dir to keep the last good ones"
         )
         raise TrainingDiverged(f"Training diverged: {error} {where}.") from None
     seconds = time.perf_counter() - start
     model_path = None
-    if config.model_dir:
-        os.makedirs(config.model_dir, exist_ok=True)
-        model_path = os.path.join(config.model_dir, MODEL_FILE)
+    if model_dir:
+        os.makedirs(model_dir, exist_ok=True)
+        model_path = os.path.join(model_dir, MODEL_FILE)
         model.save(model_path)
     export_path = None
-    if config.export_dir:
+    if config.export_dir and is_chief(strategy):
         export_path = export_saved_model(
             model,
             config.export_dir,

@@ -181,6 +181,7 @@ class SequenceGAN(keras.Model):
             raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}.")
         self.d_steps = d_steps
         super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
+
         self.g_optimizer = keras.optimizers.get(g_optimizer or _default_optimizer())
         self.d_optimizer = keras.optimizers.get(d_optimizer or _default_optimizer())
         if self.g_optimizer is self.d_optimizer:
@@ -278,7 +279,18 @@ class SequenceGAN(keras.Model):
 
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
-        return {metric.name: metric.result() for metric in self.metrics}
+        return self.logs()
+
+    def logs(self):
+        """The metrics' results, as `train_step` returns them."""
+        logs = {metric.name: metric.result() for metric in self.metrics}
+        if isinstance(
+            tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy
+        ):
+            # Keras reduces step outputs with strategy.reduce("MEAN", axis=0),
+            # which fails on scalars under MultiWorkerMirroredStrategy.
+            logs = {name: tf.reshape(value, [1]) for name, value in logs.items()}
+        return logs
 
     # === Generation ===
 

@@ -239,7 +239,7 @@ class TimeGAN(SequenceGAN):
             self.s_loss_tracker.update_state(supervised)
         else:
             self._joint_step(real, scale)
-        return {metric.name: metric.result() for metric in self.metrics}
+        return self.logs()
 
     def _joint_step(self, real, scale):
         batch_size = tf.shape(real)[0]
