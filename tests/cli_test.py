@@ -70,9 +70,41 @@ def test_a_bad_flag_exits_with_one_line_and_no_traceback():
     assert not os.path.exists("/tmp/never")
 
 
+def _bad_inputs(folder):
+    """Writes one bad input file of each kind into `folder`."""
+    os.makedirs(folder, exist_ok=True)
+    np.save(os.path.join(folder, "nan.npy"), np.full((4, 24, 2), np.nan))
+    np.save(os.path.join(folder, "inf.npy"), np.full((4, 24, 2), np.inf))
+    np.save(os.path.join(folder, "rank2.npy"), np.zeros((4, 24)))
+    np.save(os.path.join(folder, "text.npy"), np.array([["a"] * 24] * 4))
+    with open(os.path.join(folder, "words.csv"), "w") as f:
+        f.write("a,b\n" + "1,x\n" * 30)
+    open(os.path.join(folder, "empty.csv"), "w").close()
+    with open(os.path.join(folder, "short.csv"), "w") as f:
+        f.write("a,b\n" + "1,2\n" * 10)
+    with open(os.path.join(folder, "file"), "w") as f:
+        f.write("not a folder")
+
+
+@pytest.fixture(autouse=True)
+def bad_inputs(tmp_path):
+    _bad_inputs(str(tmp_path))
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
+        (["train", "--dataset=npy:TMP/nan.npy"], "NaN or inf value(s)"),
+        (["train", "--dataset=npy:TMP/inf.npy"], "NaN or inf value(s)"),
+        (["train", "--dataset=npy:TMP/rank2.npy"], "got rank 2"),
+        (["train", "--dataset=npy:TMP/text.npy"], "expected numbers"),
+        (["train", "--dataset=csv:TMP/words.csv"], "Column 'b' of"),
+        (["train", "--dataset=csv:TMP/empty.csv"], "is empty"),
+        (["train", "--dataset=csv:TMP/short.csv"], "fewer than seq_len=24"),
+        (["train", "--export_dir=TMP/file"], "is a file, not a folder"),
+        (["train", "--model_dir=TMP/file"], "is a file, not a folder"),
+        (["train", "--strategy=tpu"], "Unknown strategy 'tpu'"),
+        (["train", "--clipnorm=0"], "clipnorm must be positive"),
         (["train", "--dataset=mnist"], "Unknown dataset 'mnist'"),
         (["train", "--model=gpt"], "Unknown model 'gpt'"),
         (["train", "--seq_len=1"], "seq_len must be at least 2"),
@@ -100,8 +132,8 @@ def test_a_bad_flag_exits_with_one_line_and_no_traceback():
     ],
 )
 def test_bad_flags_are_named_before_training(argv, message, capsys, tmp_path):
-    argv = ["keras-rgan", *argv]
-    if argv[1] == "train" and not any("export_dir" in a for a in argv):
+    argv = ["keras-rgan", *(a.replace("TMP", str(tmp_path)) for a in argv)]
+    if argv[1] == "train" and not any("_dir=" in a for a in argv):
         argv.append(f"--export_dir={tmp_path / 'exports'}")
     with flagsaver.flagsaver():
         with pytest.raises(SystemExit) as exit_info:
