@@ -23,7 +23,12 @@ _DEFAULTS = train_lib.TrainConfig()
 
 # === train ===
 _DATASET = flags.DEFINE_string(
-    "dataset", _DEFAULTS.dataset, "sines | stocks | csv:PATH | npy:PATH."
+    "dataset", _DEFAULTS.dataset,
+    "sines | stocks | csv:PATH | npy:PATH | npz:PATH (labelled: arrays x, labels).",
+)
+_CONDITIONAL = flags.DEFINE_bool(
+    "conditional", False,
+    "Label-conditional training (RCGAN) on a labelled data set (npz:PATH).",
 )
 _MODEL = flags.DEFINE_string(
     "model", _DEFAULTS.model, "Model: rgan | crgan | timegan."
@@ -191,6 +196,7 @@ def _train():
         jit_compile=_JIT_COMPILE.value,
         deterministic=_DETERMINISTIC.value,
         strategy=_STRATEGY.value,
+        conditional=_CONDITIONAL.value,
     )
     if not config.export_dir and not config.model_dir:
         raise CommandError("Give --export_dir or --model_dir, or nothing is kept.")

@@ -63,15 +63,25 @@ def _serving_functions(model, max_num_samples, max_length):
         num_samples = _checked(num_samples, 1, max_num_samples, "num_samples")
         return {"sequences": model.generate_from_seed(num_samples, seed)}
 
-    def generate_from_noise(noise):
-        noise = _checked_shape(noise, [model.seq_len, model.noise_dim], "noise")
-        return {"sequences": model.sequences_from_noise(noise)}
+    noise_spec = tf.TensorSpec(
+        (None, model.seq_len, model.noise_dim), tf.float32, name="noise"
+    )
+    sequences_spec = tf.TensorSpec(
+        (None, model.seq_len, model.num_features), tf.float32, name="sequences"
+    )
+    labels_spec = tf.TensorSpec((None,), tf.int32, name="labels")
 
-    def discriminate(sequences):
-        sequences = _checked_shape(
-            sequences, [model.seq_len, model.num_features], "sequences"
-        )
-        return {"logits": model.discriminate(sequences)}
+    def checked_labels(labels, batch_size=None):
+        labels = _checked(labels, 0, model.num_classes - 1, "labels")
+        if batch_size is not None:
+            check = tf.debugging.assert_equal(
+                tf.shape(labels)[0],
+                batch_size,
+                message="labels must have one entry per sequence",
+            )
+            with tf.control_dependencies([check]):
+                labels = tf.identity(labels)
+        return labels
 
     functions = {
         # The first endpoint is the one TF Serving calls by default.
@@ -79,27 +89,43 @@ def _serving_functions(model, max_num_samples, max_length):
             serving_default,
             [tf.TensorSpec((), tf.int32, name="num_samples"), seed_spec],
         ),
-        "generate_from_noise": (
-            generate_from_noise,
-            [
-                tf.TensorSpec(
-                    (None, model.seq_len, model.noise_dim),
-                    tf.float32,
-                    name="noise",
-                )
-            ],
-        ),
-        "discriminate": (
-            discriminate,
-            [
-                tf.TensorSpec(
-                    (None, model.seq_len, model.num_features),
-                    tf.float32,
-                    name="sequences",
-                )
-            ],
-        ),
     }
+    if model.num_classes:
+
+        def generate_with_labels(labels, seed):
+            count = _checked(tf.shape(labels)[0], 1, max_num_samples, "the labels count")
+            labels = checked_labels(labels, count)
+            return {"sequences": model.generate_from_seed(count, seed, labels)}
+
+        def generate_from_noise(noise, labels):
+            noise = _checked_shape(noise, [model.seq_len, model.noise_dim], "noise")
+            labels = checked_labels(labels, tf.shape(noise)[0])
+            return {"sequences": model.sequences_from_noise(noise, labels)}
+
+        def discriminate(sequences, labels):
+            sequences = _checked_shape(
+                sequences, [model.seq_len, model.num_features], "sequences"
+            )
+            labels = checked_labels(labels, tf.shape(sequences)[0])
+            return {"logits": model.discriminate(sequences, labels)}
+
+        functions["generate_with_labels"] = (generate_with_labels, [labels_spec, seed_spec])
+        functions["generate_from_noise"] = (generate_from_noise, [noise_spec, labels_spec])
+        functions["discriminate"] = (discriminate, [sequences_spec, labels_spec])
+    else:
+
+        def generate_from_noise(noise):
+            noise = _checked_shape(noise, [model.seq_len, model.noise_dim], "noise")
+            return {"sequences": model.sequences_from_noise(noise)}
+
+        def discriminate(sequences):
+            sequences = _checked_shape(
+                sequences, [model.seq_len, model.num_features], "sequences"
+            )
+            return {"logits": model.discriminate(sequences)}
+
+        functions["generate_from_noise"] = (generate_from_noise, [noise_spec])
+        functions["discriminate"] = (discriminate, [sequences_spec])
     condition_steps = getattr(model, "condition_steps", 0)
     if condition_steps:
 
@@ -146,6 +172,7 @@ def _metadata(model, feature_names, extra):
         "latent_dim": model.latent_dim,
         "noise_dim": model.noise_dim,
         "condition_steps": getattr(model, "condition_steps", 0),
+        "num_classes": model.num_classes,
         "feature_names": list(feature_names)
         if feature_names
         else [f"feature_{k}" for k in range(model.num_features)],
@@ -183,6 +210,12 @@ def export_saved_model(
       original units -> `logits` `(None,)`: the discriminator's real-vs-fake
       logit (averaged over time for per-step logits); for saliency maps or
       as an anomaly score.
+
+    Label-conditional models (`num_classes > 0`) also serve
+    `generate_with_labels`: `labels` int32 `(None,)` in `[0, num_classes)`,
+    `seed` int64 -> one sequence per label; their `generate_from_noise` and
+    `discriminate` take `labels` too, and `serving_default` draws labels from
+    the training frequencies.
 
     Models with `condition_steps = k > 0` (`CRGAN`) also serve:
 

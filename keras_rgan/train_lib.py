@@ -8,6 +8,7 @@ import os
 import time
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from keras_rgan.callbacks import DivergenceGuard
@@ -77,6 +78,7 @@ class TrainConfig:
     jit_compile: bool = False
     deterministic: bool = False
     strategy: str = "default"
+    conditional: bool = False
     verbose: str | int = "auto"
 
     def validate(self):
@@ -183,8 +185,22 @@ class TrainResult:
     seconds: float
 
 
-def build_model(config, num_features, scaler=None):
-    """Builds and compiles the GAN that `config` names."""
+def build_model(config, num_features, scaler=None, labels=None):
+    """Builds and compiles the GAN that `config` names.
+
+    `labels` (the training labels) make it label-conditional: the number of
+    classes and their frequencies come from them.
+    """
+    labelled = {}
+    if labels is not None:
+        if config.model == "timegan":
+            raise ValueError("timegan is not label-conditional; use rgan or crgan.")
+        num_classes = int(labels.max()) + 1
+        counts = np.bincount(labels, minlength=num_classes)
+        labelled = dict(
+            num_classes=num_classes,
+            label_frequencies=(counts / counts.sum()).tolist(),
+        )
     sizes = dict(
         units=config.units,
         num_layers=config.num_layers,
@@ -215,6 +231,7 @@ def build_model(config, num_features, scaler=None):
             per_step_logits=config.per_step_logits,
             scaler=scaler,
             seed=config.seed,
+            **labelled,
             **sizes,
         )
     else:
@@ -228,6 +245,7 @@ def build_model(config, num_features, scaler=None):
             sequence_latent_dim=config.sequence_latent_dim,
             scaler=scaler,
             seed=config.seed,
+            **labelled,
         )
     model.compile(
         g_optimizer=keras.optimizers.Adam(
@@ -319,10 +337,21 @@ def load_split(config):
         "csv:"
     )
     overlap = -(-(config.seq_len - 1) // config.stride) if windows_of_one_series else 0
+    if config.conditional and data.labels is None:
+        raise ValueError(
+            f"--conditional needs labelled data; {config.dataset} has no labels "
+            "(use npz:PATH with arrays x and labels)."
+        )
+    labels = data.labels if config.conditional else None
     train, held_out = holdout_split(data.sequences, config.holdout_fraction, overlap)
+    if labels is None:
+        return (
+            SequenceData(train, data.feature_names),
+            SequenceData(held_out, data.feature_names),
+        )
     return (
-        SequenceData(train, data.feature_names),
-        SequenceData(held_out, data.feature_names),
+        SequenceData(train, data.feature_names, labels[: len(train)]),
+        SequenceData(held_out, data.feature_names, labels[len(labels) - len(held_out) :]),
     )
 
 
@@ -335,6 +364,7 @@ DATA_FIELDS = (
     "num_features",
     "seed",
     "holdout_fraction",
+    "conditional",
 )
 
 
@@ -381,10 +411,13 @@ def train(config, callbacks=None, data=None):
         # Same seed, same machine -> bit-identical weights and samples.
         tf.config.experimental.enable_op_determinism()
     dataset = make_dataset(
-        scaler.transform(data.sequences), config.batch_size, seed=config.seed
+        scaler.transform(data.sequences),
+        config.batch_size,
+        seed=config.seed,
+        labels=data.labels,
     )
     with strategy.scope():
-        model = build_model(config, data.sequences.shape[-1], scaler)
+        model = build_model(config, data.sequences.shape[-1], scaler, data.labels)
     model_dir = config.model_dir and worker_dir(config.model_dir, strategy)
     callbacks = list(callbacks or []) + [DivergenceGuard()]
     if model_dir:

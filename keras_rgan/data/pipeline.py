@@ -3,7 +3,7 @@
 import tensorflow as tf
 
 
-def make_dataset(x, batch_size, seed=None, shuffle=True):
+def make_dataset(x, batch_size, seed=None, shuffle=True, labels=None):
     """Builds a shuffled, batched, prefetched `tf.data.Dataset` of sequences.
 
     Batches have a static shape (`drop_remainder=True`), which keeps XLA and
@@ -15,9 +15,12 @@ def make_dataset(x, batch_size, seed=None, shuffle=True):
         seed: int or None. Shuffle seed; the order changes every epoch but is
             the same for every run with the same seed.
         shuffle: bool. Whether to shuffle.
+        labels: int array `(n,)` or None. With labels, the dataset yields
+            `(sequences, labels)` pairs, as label-conditional models expect.
 
     Returns:
-        A `tf.data.Dataset` yielding float32 `(batch_size, seq_len, features)`.
+        A `tf.data.Dataset` yielding float32 `(batch_size, seq_len, features)`
+        (and int32 `(batch_size,)` labels).
 
     Example:
 
@@ -33,7 +36,11 @@ def make_dataset(x, batch_size, seed=None, shuffle=True):
             f"Only {len(x)} sequences, fewer than batch_size={batch_size}: "
             "no full batch can be made. Lower batch_size or add data."
         )
-    dataset = tf.data.Dataset.from_tensor_slices(x)
+    if labels is not None and len(labels) != len(x):
+        raise ValueError(f"{len(labels)} labels for {len(x)} sequences.")
+    dataset = tf.data.Dataset.from_tensor_slices(
+        x if labels is None else (x, labels.astype("int32"))
+    )
     if shuffle:
         dataset = dataset.shuffle(
             len(x), seed=seed, reshuffle_each_iteration=True

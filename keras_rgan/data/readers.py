@@ -109,3 +109,47 @@ def read_npy(path):
             "expected numbers."
         )
     return array
+
+
+def read_npz(path):
+    """Reads labelled sequences: an `.npz` with arrays `x` and `labels`.
+
+    `x` is `(n, seq_len, features)`, `labels` `(n,)` integers in
+    `[0, num_classes)`.
+
+    Returns:
+        A tuple `(x, labels)`.
+
+    Example:
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "d.npz")
+    >>> np.savez(path, x=np.zeros((3, 4, 1)), labels=np.array([0, 1, 1]))
+    >>> [a.shape for a in read_npz(path)]
+    [(3, 4, 1), (3,)]
+    """
+    _check_file(path)
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except (ValueError, OSError) as error:
+        raise ValueError(f"{path} is not a readable .npz file ({error})") from None
+    missing = {"x", "labels"} - set(archive.files)
+    if missing:
+        raise ValueError(
+            f"{path} must hold arrays 'x' and 'labels'; missing {sorted(missing)}."
+        )
+    x, labels = archive["x"], archive["labels"]
+    if x.dtype.kind not in "biuf":
+        raise ValueError(f"{path}: 'x' has dtype {x.dtype}; expected numbers.")
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(
+            f"{path}: 'labels' must be a 1-D integer array, got {labels.dtype} "
+            f"{labels.shape}."
+        )
+    if len(labels) != len(x):
+        raise ValueError(
+            f"{path}: {len(labels)} labels for {len(x)} sequences."
+        )
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"{path}: labels must be >= 0, got {labels.min()}.")
+    return x, labels

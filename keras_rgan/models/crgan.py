@@ -48,6 +48,10 @@ class CRGAN(SequenceGAN):
         seed: int or None. Seed of the training noise.
         sequence_latent_dim: int. Noise dimensions drawn once per sequence.
         per_step_logits: bool. The discriminator gives a logit per step.
+        num_classes: int. Classes of a label-conditional model (0: none).
+        label_dim: int. Size of each player's label embedding.
+        label_frequencies: list of float or None. Class frequencies of the
+            training data, used when labels are drawn.
 
     Example:
 
@@ -78,6 +82,9 @@ class CRGAN(SequenceGAN):
         seed=None,
         sequence_latent_dim=0,
         per_step_logits=False,
+        num_classes=0,
+        label_dim=8,
+        label_frequencies=None,
         **kwargs,
     ):
         dense_units = list(dense_units)
@@ -109,15 +116,19 @@ class CRGAN(SequenceGAN):
             scaler=scaler,
             seed=seed,
             sequence_latent_dim=sequence_latent_dim,
+            num_classes=num_classes,
+            label_dim=label_dim,
+            label_frequencies=label_frequencies,
             **kwargs,
         )
 
     @property
     def generator_input_dim(self):
         if self.condition_steps == 0:
-            return self.noise_dim
-        # Noise, the prefix values (zero after the prefix) and the prefix mask.
-        return self.noise_dim + self.num_features + 1
+            return super().generator_input_dim
+        # Noise (and labels), the prefix values (zero after the prefix) and
+        # the prefix mask.
+        return super().generator_input_dim + self.num_features + 1
 
     # === Conditioning ===
 
@@ -139,32 +150,45 @@ class CRGAN(SequenceGAN):
         mask = steps[None, :, None] * tf.reshape(has_prefix, (-1, 1, 1))
         return values, mask
 
-    def split_batch(self, real):
+    def split_batch(self, real, labels=None):
         if self.condition_steps == 0:
-            return real, None
+            return super().split_batch(real, labels)
         half = tf.shape(real)[0] // 2
         generator_part, discriminator_part = real[:half], real[half : 2 * half]
         keep = keras.random.uniform(
             (half,), seed=self.seed_generator
         ) >= self.unconditional_fraction
-        condition = self._prefix_condition(
-            generator_part[:, : self.condition_steps], tf.cast(keep, real.dtype)
-        )
-        return discriminator_part, condition
+        condition = {
+            "labels": None if labels is None else labels[:half],
+            "prefix": self._prefix_condition(
+                generator_part[:, : self.condition_steps], tf.cast(keep, real.dtype)
+            ),
+        }
+        d_labels = None if labels is None else labels[half : 2 * half]
+        return discriminator_part, d_labels, condition
 
-    def fake_from_noise(self, noise, condition=None, training=False):
-        if self.condition_steps == 0:
-            return self.generator(noise, training=training)
-        if condition is None:
+    def _prefix_or_none(self, noise, condition):
+        prefix = (condition or {}).get("prefix")
+        if prefix is None:
             batch_size = tf.shape(noise)[0]
-            condition = self._prefix_condition(
+            prefix = self._prefix_condition(
                 tf.zeros((batch_size, self.condition_steps, self.num_features)),
                 tf.zeros((batch_size,)),
             )
-        values, mask = condition
-        generated = self.generator(
-            tf.concat([noise, values * mask, mask], axis=-1), training=training
-        )
+        return prefix
+
+    def generator_inputs(self, noise, condition=None):
+        inputs = super().generator_inputs(noise, condition)
+        if self.condition_steps == 0:
+            return inputs
+        values, mask = self._prefix_or_none(noise, condition)
+        return tf.concat([inputs, values * mask, mask], axis=-1)
+
+    def fake_from_noise(self, noise, condition=None, training=False):
+        generated = super().fake_from_noise(noise, condition, training)
+        if self.condition_steps == 0:
+            return generated
+        values, mask = self._prefix_or_none(noise, condition)
         # Prefix steps are the given values exactly; the rest is generated.
         return mask * values + (1.0 - mask) * generated
 
@@ -177,21 +201,27 @@ class CRGAN(SequenceGAN):
                 "continue a prefix. Build it with condition_steps > 0."
             )
 
-    def continue_scaled(self, prefix, noise):
+    def continue_scaled(self, prefix, noise, labels=None):
         """Windows in the scaled space whose first k steps are `prefix`."""
         batch_size = tf.shape(prefix)[0]
-        condition = self._prefix_condition(prefix, tf.ones((batch_size,)))
+        condition = {
+            "labels": labels,
+            "prefix": self._prefix_condition(prefix, tf.ones((batch_size,))),
+        }
         return self.fake_from_noise(noise, condition)
 
-    def continue_from_seed(self, prefix, seed, stream=0):
+    def continue_from_seed(self, prefix, seed, stream=0, labels=None):
         """Continues prefixes in original units; first k steps are `prefix`."""
         self._check_conditional()
         prefix = tf.convert_to_tensor(prefix, tf.float32)
         scaled_prefix = (
             prefix if self.scaler is None else self.scaler.transform(prefix)
         )
-        noise = self.noise_from_seed(tf.shape(prefix)[0], seed, stream)
-        windows = self.continue_scaled(scaled_prefix, noise)
+        batch_size = tf.shape(prefix)[0]
+        if self.num_classes and labels is None:
+            labels = self.labels_from_seed(batch_size, seed)
+        noise = self.noise_from_seed(batch_size, seed, stream)
+        windows = self.continue_scaled(scaled_prefix, noise, labels)
         continuation = self.to_original_units(windows[:, self.condition_steps :])
         return tf.concat([prefix, continuation], axis=1)
 
@@ -204,7 +234,8 @@ class CRGAN(SequenceGAN):
         """
         self._check_conditional()
         k = self.condition_steps
-        series = self.fake_from_noise(self.noise_from_seed(1, seed, 0))
+        labels = self.labels_from_seed(1, seed) if self.num_classes else None
+        series = self.fake_from_noise(self.noise_from_seed(1, seed, 0), {"labels": labels})
 
         def not_long_enough(series, stream):
             del stream
@@ -212,7 +243,7 @@ class CRGAN(SequenceGAN):
 
         def extend(series, stream):
             window = self.continue_scaled(
-                series[:, -k:], self.noise_from_seed(1, seed, stream)
+                series[:, -k:], self.noise_from_seed(1, seed, stream), labels
             )
             return tf.concat([series, window[:, k:]], axis=1), stream + 1
 

@@ -64,9 +64,22 @@ class SequenceGAN(keras.Model):
         seed=None,
         sequence_latent_dim=0,
         num_features=None,
+        num_classes=0,
+        label_dim=8,
+        label_frequencies=None,
         **kwargs,
     ):
         num_features = num_features or generator.num_features
+        if num_classes < 0 or (num_classes and label_dim < 1):
+            raise ValueError(
+                "num_classes must be >= 0 and label_dim positive, got "
+                f"{num_classes} and {label_dim}."
+            )
+        if label_frequencies is not None and len(label_frequencies) != num_classes:
+            raise ValueError(
+                f"label_frequencies has {len(label_frequencies)} entries for "
+                f"{num_classes} classes."
+            )
         if seq_len < 1 or latent_dim < 1 or sequence_latent_dim < 0:
             raise ValueError(
                 "seq_len and latent_dim must be positive and "
@@ -94,6 +107,22 @@ class SequenceGAN(keras.Model):
         self._num_features = num_features
         self.scaler = scaler
         self.seed = seed
+        self.num_classes = num_classes
+        self.label_dim = label_dim
+        self.label_frequencies = (
+            None if label_frequencies is None else [float(f) for f in label_frequencies]
+        )
+        if num_classes:
+            # Labels are embedded separately for each player and fed to it at
+            # every step (RCGAN, Esteban et al. 2017).
+            self.generator_labels = keras.layers.Embedding(
+                num_classes, label_dim, name="generator_labels"
+            )
+            self.discriminator_labels = keras.layers.Embedding(
+                num_classes, label_dim, name="discriminator_labels"
+            )
+            self.generator_labels.build((None,))
+            self.discriminator_labels.build((None,))
         if not self.generator.built:
             self.generator.build((None, seq_len, self.generator_input_dim))
         if not self.discriminator.built:
@@ -107,9 +136,14 @@ class SequenceGAN(keras.Model):
         return self._num_features
 
     @property
+    def label_input_dim(self):
+        """Per-step size of the label embedding each player reads (0: none)."""
+        return self.label_dim if self.num_classes else 0
+
+    @property
     def discriminator_input_dim(self):
         """Per-step size of what the discriminator reads."""
-        return self.num_features
+        return self.num_features + self.label_input_dim
 
     @property
     def noise_dim(self):
@@ -119,7 +153,7 @@ class SequenceGAN(keras.Model):
     @property
     def generator_input_dim(self):
         """Per-step size of the generator's input (noise, plus conditions)."""
-        return self.noise_dim
+        return self.noise_dim + self.label_input_dim
 
     def _structure_noise(self, normal):
         """Holds the per-sequence dimensions of a normal draw fixed over time."""
@@ -135,16 +169,60 @@ class SequenceGAN(keras.Model):
         """Maps noise to sequences in the scaled space."""
         return self.fake_from_noise(noise, training=training)
 
-    # === Hooks that subclasses with conditions override ===
+    # === Conditions: labels here, a real prefix in CRGAN ===
+    #
+    # A condition is a dict: "labels" (int, (batch,)) for label-conditional
+    # models; subclasses add their own entries.
 
-    def split_batch(self, real):
-        """Splits a real batch into `(discriminator_real, condition)`."""
-        return real, None
+    def _with_labels(self, sequences, labels, player):
+        """`sequences` with `player`'s embedding of the labels at every step."""
+        if not self.num_classes:
+            return sequences
+        embedding = getattr(self, f"{player}_labels")
+        embedded = embedding(tf.cast(labels, "int32"))
+        steps = tf.shape(sequences)[1]
+        return tf.concat(
+            [sequences, tf.repeat(embedded[:, None, :], steps, axis=1)], axis=-1
+        )
+
+    def split_batch(self, real, labels=None):
+        """Splits a real batch into `(d_real, d_labels, condition)`.
+
+        `d_real` (with `d_labels`) is what the discriminator judges as real;
+        `condition` is what the generator is given for its fakes.
+        """
+        return real, labels, {"labels": labels}
+
+    def generator_inputs(self, noise, condition=None):
+        """The generator's per-step input: noise, plus embedded labels."""
+        labels = (condition or {}).get("labels")
+        if self.num_classes and labels is None:
+            raise ValueError("This model is label-conditional: give labels.")
+        return self._with_labels(noise, labels, "generator")
 
     def fake_from_noise(self, noise, condition=None, training=False):
         """Generated sequences in the scaled space, for noise and condition."""
-        del condition
-        return self.generator(noise, training=training)
+        return self.generator(
+            self.generator_inputs(noise, condition), training=training
+        )
+
+    def judge(self, sequences, labels=None, training=False):
+        """The discriminator's logits for scaled sequences (and labels)."""
+        return self.discriminator(
+            self._with_labels(sequences, labels, "discriminator"),
+            training=training,
+        )
+
+    def labels_from_seed(self, num_samples, seed):
+        """Labels drawn from the training label frequencies, fixed by `seed`."""
+        frequencies = self.label_frequencies or [1.0] * self.num_classes
+        logits = tf.math.log(tf.constant([frequencies], tf.float32) + 1e-12)
+        draws = tf.random.stateless_categorical(
+            logits,
+            num_samples,
+            seed=tf.stack([tf.cast(seed, tf.int64), tf.constant(-1, tf.int64)]),
+        )
+        return tf.cast(draws[0], tf.int32)
 
     # === Training ===
 
@@ -232,44 +310,61 @@ class SequenceGAN(keras.Model):
         start = replica_id * batch_size
         return noise[start : start + batch_size]
 
-    def _discriminator_step(self, real, condition, batch_size, replica_scale):
+    def _discriminator_step(self, real, real_labels, condition, batch_size, scale):
         """One discriminator update; real and generated sequences in one call."""
         fake = self.fake_from_noise(
             self.training_noise(batch_size), condition, training=True
         )
+        fake_labels = condition.get("labels")
+        labels = (
+            None if real_labels is None else tf.concat([real_labels, fake_labels], 0)
+        )
         with tf.GradientTape() as tape:
-            logits = self.discriminator(
-                tf.concat([real, fake], axis=0), training=True
-            )
+            logits = self.judge(tf.concat([real, fake], axis=0), labels, training=True)
             real_logits, fake_logits = tf.split(logits, 2, axis=0)
             d_loss = self.gan_loss_fns.discriminator(real_logits, fake_logits)
             if self.gan_loss_fns.gradient_penalty_weight:
                 epsilon = keras.random.uniform(
                     (batch_size, 1, 1), seed=self.seed_generator
                 )
-                d_loss += self.gan_loss_fns.gradient_penalty_weight * (
-                    losses.gradient_penalty(self.discriminator, real, fake, epsilon)
+                critic = lambda x, training: self.judge(  # noqa: E731
+                    x, real_labels, training=training
                 )
-            scaled_loss = d_loss * replica_scale
+                d_loss += self.gan_loss_fns.gradient_penalty_weight * (
+                    losses.gradient_penalty(critic, real, fake, epsilon)
+                )
+            scaled_loss = d_loss * scale
         d_variables = self.discriminator.trainable_variables
         self.d_optimizer.apply(tape.gradient(scaled_loss, d_variables), d_variables)
         return d_loss
 
     def train_step(self, data):
-        real = data[0] if isinstance(data, (tuple, list)) else data
-        real, condition = self.split_batch(tf.cast(real, self.compute_dtype))
+        real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if self.num_classes and labels is None:
+            raise ValueError(
+                "This model is label-conditional: the data must yield "
+                "(sequences, labels)."
+            )
+        if not self.num_classes:
+            labels = None
+        real, real_labels, condition = self.split_batch(
+            tf.cast(real, self.compute_dtype), labels
+        )
         batch_size = tf.shape(real)[0]
         num_replicas, _ = _replica_info()
         replica_scale = 1.0 / num_replicas
 
         for _ in range(self.d_steps):
-            d_loss = self._discriminator_step(real, condition, batch_size, replica_scale)
+            d_loss = self._discriminator_step(
+                real, real_labels, condition, batch_size, replica_scale
+            )
 
         # Generator step, on fresh noise.
         noise = self.training_noise(batch_size)
         with tf.GradientTape() as tape:
-            fake_logits = self.discriminator(
+            fake_logits = self.judge(
                 self.fake_from_noise(noise, condition, training=True),
+                condition.get("labels"),
                 training=True,
             )
             g_loss = self.gan_loss_fns.generator(fake_logits)
@@ -335,36 +430,46 @@ class SequenceGAN(keras.Model):
             return scaled
         return self.scaler.inverse_transform(scaled)
 
-    def sequences_from_noise(self, noise):
+    def sequences_from_noise(self, noise, labels=None):
         """Generated sequences in original units, for the given noise."""
-        return self.to_original_units(self.fake_from_noise(noise))
+        return self.to_original_units(self.fake_from_noise(noise, {"labels": labels}))
 
-    def discriminator_logits(self, scaled):
+    def discriminator_logits(self, scaled, labels=None):
         """The discriminator's output for sequences in the scaled space."""
-        return self.discriminator(scaled, training=False)
+        return self.judge(scaled, labels)
 
-    def discriminate(self, sequences):
+    def discriminate(self, sequences, labels=None):
         """The discriminator's logit per sequence, for original-unit input.
 
         Per-step logits are averaged over time. Returns `(batch,)`.
         """
         scaled = sequences if self.scaler is None else self.scaler.transform(sequences)
-        logits = self.discriminator_logits(scaled)
+        logits = self.discriminator_logits(scaled, labels)
         return tf.reshape(tf.reduce_mean(logits, axis=list(range(1, logits.shape.rank))), [-1])
 
-    def generate_from_seed(self, num_samples, seed):
-        """Generated sequences in original units, fixed by `seed` (tensors)."""
-        return self.sequences_from_noise(self.noise_from_seed(num_samples, seed))
+    def generate_from_seed(self, num_samples, seed, labels=None):
+        """Generated sequences in original units, fixed by `seed` (tensors).
 
-    def generate(self, num_samples, seed=None):
+        A label-conditional model draws labels from the training frequencies
+        unless `labels` are given (then `num_samples` is their count).
+        """
+        if self.num_classes and labels is None:
+            labels = self.labels_from_seed(num_samples, seed)
+        return self.sequences_from_noise(self.noise_from_seed(num_samples, seed), labels)
+
+    def generate(self, num_samples, seed=None, labels=None):
         """Generates sequences in the data's original units.
 
         The same seed gives the same sequences here and from the exported
-        SavedModel's `serving_default` signature.
+        SavedModel's `serving_default` (or, with labels,
+        `generate_with_labels`) signature.
 
         Args:
             num_samples: int. Number of sequences.
             seed: int or None. None draws a fresh seed.
+            labels: int array `(num_samples,)` or None. Classes to generate,
+                for a label-conditional model; None draws them from the
+                training frequencies.
 
         Returns:
             A float32 NumPy array `(num_samples, seq_len, num_features)`.
@@ -373,6 +478,13 @@ class SequenceGAN(keras.Model):
             raise ValueError(
                 f"num_samples must be a positive integer, got {num_samples!r}."
             )
+        if labels is not None:
+            labels = self.check_labels(labels)
+            if len(labels) != num_samples:
+                raise ValueError(
+                    f"Got {len(labels)} labels for num_samples={num_samples}."
+                )
+            labels = tf.constant(labels, tf.int32)
         if seed is None:
             seed = int(np.random.default_rng().integers(2**62))
         if self._generate_function is None:
@@ -381,9 +493,26 @@ class SequenceGAN(keras.Model):
             )
         with self.averaged_generator():
             sequences = self._generate_function(
-                tf.constant(num_samples, tf.int32), tf.constant(seed, tf.int64)
+                tf.constant(num_samples, tf.int32), tf.constant(seed, tf.int64), labels
             )
             return sequences.numpy()
+
+    def check_labels(self, labels):
+        """Checks class labels for this model; returns them as int32 NumPy."""
+        if not self.num_classes:
+            raise ValueError("This model is not label-conditional: give no labels.")
+        labels = np.asarray(labels)
+        if labels.ndim != 1 or labels.dtype.kind not in "iu":
+            raise TypeError(
+                f"labels must be a 1-D integer array, got {labels.dtype} with "
+                f"shape {labels.shape}."
+            )
+        if labels.size and (labels.min() < 0 or labels.max() >= self.num_classes):
+            raise ValueError(
+                f"labels must lie in [0, {self.num_classes}), got values from "
+                f"{labels.min()} to {labels.max()}."
+            )
+        return labels.astype(np.int32)
 
     # === Config ===
 
@@ -398,6 +527,9 @@ class SequenceGAN(keras.Model):
                 "seq_len": self.seq_len,
                 "latent_dim": self.latent_dim,
                 "sequence_latent_dim": self.sequence_latent_dim,
+                "num_classes": self.num_classes,
+                "label_dim": self.label_dim,
+                "label_frequencies": self.label_frequencies,
                 "scaler": None
                 if self.scaler is None
                 else keras.saving.serialize_keras_object(self.scaler),

@@ -25,6 +25,12 @@ class RGAN(SequenceGAN):
         seed: int or None. Seed of the training noise.
         sequence_latent_dim: int. Noise dimensions drawn once per sequence
             and repeated at every step.
+        num_classes: int. Classes of a label-conditional model (RCGAN; 0 for
+            none). The data then yields `(sequences, labels)`; labels are
+            embedded and fed to both players at every step.
+        label_dim: int. Size of each player's label embedding.
+        label_frequencies: list of float or None. Class frequencies of the
+            training data, used when labels are drawn.
 
     Example:
 

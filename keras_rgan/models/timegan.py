@@ -219,7 +219,7 @@ class TimeGAN(SequenceGAN):
         return _mse(embedded[:, 1:], self.supervisor(embedded, training=True)[:, :-1])
 
     def train_step(self, data):
-        real = data[0] if isinstance(data, (tuple, list)) else data
+        real, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         real = tf.cast(real, self.compute_dtype)
         num_replicas, _ = _replica_info()
         scale = 1.0 / num_replicas
@@ -307,7 +307,8 @@ class TimeGAN(SequenceGAN):
             self.supervisor(fake_embedded, training=training), training=training
         )
 
-    def discriminator_logits(self, scaled):
+    def discriminator_logits(self, scaled, labels=None):
+        del labels  # TimeGAN is not label-conditional.
         return self.discriminator(self.embedder(scaled, training=False), training=False)
 
     # === Config ===

@@ -63,12 +63,16 @@ def test_split_batch_gives_the_generator_one_half_and_the_discriminator_the_othe
     gan.unconditional_fraction = 0.0
     real = tf.constant(np.arange(8 * SEQ_LEN * FEATURES, dtype="float32").reshape(
         8, SEQ_LEN, FEATURES))
-    discriminator_real, (values, mask) = gan.split_batch(real)
+    labels = tf.constant([0, 1, 2, 3, 4, 5, 6, 7])
+    discriminator_real, d_labels, condition = gan.split_batch(real, labels)
+    values, mask = condition["prefix"]
     np.testing.assert_array_equal(discriminator_real, real[4:])
+    np.testing.assert_array_equal(d_labels, [4, 5, 6, 7])
+    np.testing.assert_array_equal(condition["labels"], [0, 1, 2, 3])
     np.testing.assert_array_equal(values[:, :K], real[:4, :K])
     assert np.all(values[:, K:] == 0)
     np.testing.assert_array_equal(mask[0, :, 0], [1] * K + [0] * (SEQ_LEN - K))
-    fake = gan.fake_from_noise(gan.training_noise(4), (values, mask))
+    fake = gan.fake_from_noise(gan.training_noise(4), condition)
     np.testing.assert_array_equal(fake[:, :K], real[:4, :K])
 
 
