@@ -4,6 +4,7 @@ Everything here is plain Python, testable without flags.
 """
 
 import dataclasses
+import json
 import os
 import time
 
@@ -31,7 +32,12 @@ from keras_rgan.models.timegan import TimeGAN
 MODELS = ("rgan", "crgan", "timegan")
 STRATEGIES = ("default", "mirrored", "multi_worker")
 MODEL_FILE = "model.keras"
+LAST_FILE = "last.keras"
 BACKUP_DIR = "backup"
+CONFIG_FILE = "train_config.json"
+# Fields a resumed run may change: everything else must match the run it
+# resumes.
+RESUMABLE_CHANGES = ("epochs", "verbose", "export_dir")
 
 
 @dataclasses.dataclass
@@ -173,6 +179,34 @@ class TrainConfig:
                     f"{self.model_dir} already holds a trained {MODEL_FILE}; "
                     "choose another model_dir or move it away."
                 )
+            self._check_resumable()
+
+    def to_json(self):
+        return {k: v for k, v in dataclasses.asdict(self).items() if k != "verbose"}
+
+    def _check_resumable(self):
+        """A backup in model_dir must come from the same configuration."""
+        path = os.path.join(self.model_dir, CONFIG_FILE)
+        if not os.path.exists(os.path.join(self.model_dir, BACKUP_DIR)):
+            return
+        if not os.path.exists(path):
+            raise ValueError(
+                f"{self.model_dir} holds a backup but no {CONFIG_FILE}; it was "
+                "not written by keras-rgan train."
+            )
+        with open(path) as f:
+            earlier = json.load(f)
+        changed = [
+            f"{name} was {earlier.get(name)!r}, now {value!r}"
+            for name, value in self.to_json().items()
+            if name not in RESUMABLE_CHANGES and earlier.get(name) != value
+        ]
+        if changed:
+            raise ValueError(
+                f"{self.model_dir} holds a training to resume with another "
+                f"configuration: {'; '.join(changed)}. Use the same flags or "
+                "another model_dir."
+            )
 
 
 @dataclasses.dataclass
@@ -382,10 +416,11 @@ def train(config, callbacks=None, data=None):
     (if set).
 
     With `model_dir`, `keras.callbacks.BackupAndRestore` keeps the state of
-    the last completed epoch in `model_dir/backup/`: the same call after a
-    crash resumes from there. A NaN or infinite loss stops training with
-    `TrainingDiverged` naming the step; the backup keeps the last good
-    weights.
+    the last completed epoch in `model_dir/backup/` and `model_dir/last.keras`
+    holds the model of that epoch: the same call after a crash resumes from
+    there (a resume with another configuration, but for `epochs`, is
+    refused). A NaN or infinite loss stops training with `TrainingDiverged`
+    naming the step; the backup and `last.keras` keep the last good weights.
 
     Args:
         config: a `TrainConfig`.
@@ -421,11 +456,16 @@ def train(config, callbacks=None, data=None):
     model_dir = config.model_dir and worker_dir(config.model_dir, strategy)
     callbacks = list(callbacks or []) + [DivergenceGuard()]
     if model_dir:
-        callbacks.append(
+        os.makedirs(model_dir, exist_ok=True)
+        with open(os.path.join(model_dir, CONFIG_FILE), "w") as f:
+            json.dump(config.to_json(), f, indent=2)
+        callbacks += [
             keras.callbacks.BackupAndRestore(
                 os.path.join(model_dir, BACKUP_DIR), double_checkpoint=True
-            )
-        )
+            ),
+            # The whole model at the end of each completed epoch.
+            keras.callbacks.ModelCheckpoint(os.path.join(model_dir, LAST_FILE)),
+        ]
     start = time.perf_counter()
     try:
         history = model.fit(

@@ -12,6 +12,7 @@ import keras
 import numpy as np
 import pytest
 
+import keras_rgan  # noqa: F401  (registers the classes load_model needs)
 from keras_rgan import train_lib
 
 TINY = dict(num_sequences=64, seq_len=8, batch_size=16, units=4, verbose=0)
@@ -40,7 +41,18 @@ def test_nan_loss_stops_training_naming_the_step_and_keeps_good_weights(tmp_path
     restored = train_lib.build_model(config, num_features=5)
     restored.load_weights(str(backup / "latest.weights.h5"))
     assert all(np.isfinite(w).all() for w in restored.get_weights())
+    last = keras.saving.load_model(str(tmp_path / "run" / "last.keras"))
+    assert int(last.g_optimizer.iterations) == 2 * 3
+    assert all(np.isfinite(w).all() for w in last.get_weights())
     assert not (tmp_path / "exp").exists()  # nothing exported
+    # Resuming that run with other data is refused before any training.
+    other = train_lib.TrainConfig(
+        model_dir=str(tmp_path / "run"), epochs=8, **{**TINY, "num_sequences": 80}
+    )
+    with pytest.raises(ValueError, match="num_sequences was 64, now 80"):
+        other.validate()
+    longer = train_lib.TrainConfig(model_dir=str(tmp_path / "run"), epochs=8, **TINY)
+    longer.validate()  # more epochs is fine
 
 
 def _train_command(tmp_path, epochs):
