@@ -28,32 +28,50 @@ from keras_rgan import train_lib
 from keras_rgan.evaluation import discriminative_score
 from keras_rgan.evaluation import predictive_score
 
+PLAIN = {  # The earlier defaults: non-saturating loss, Adam 1e-3 / 0.5.
+    "latent_dim": 4,
+    "sequence_latent_dim": 0,
+    "g_learning_rate": 1e-3,
+    "d_learning_rate": 1e-3,
+    "beta_1": 0.5,
+    "generator_ema": 0.0,
+    "loss": "non_saturating",
+    "d_steps": 1,
+}
 RECIPES = {
-    "rgan": {},
-    "rgan-seq-latent": {"latent_dim": 2, "sequence_latent_dim": 4},
+    # The defaults of `keras-rgan train` (TrainConfig) are the
+    # "rgan-seq-latent-ema-wgan" recipe; "rgan" below is the plain GAN.
+    "default": {},
+    "rgan": dict(PLAIN),
+    "rgan-seq-latent": {**PLAIN, "latent_dim": 2, "sequence_latent_dim": 4},
     "rgan-seq-latent-per-step": {
+        **PLAIN,
         "latent_dim": 2,
         "sequence_latent_dim": 4,
         "per_step_logits": True,
     },
     "rgan-64x2-seq-latent": {
+        **PLAIN,
         "latent_dim": 2,
         "sequence_latent_dim": 4,
         "units": 64,
         "num_layers": 2,
     },
     "rgan-seq-latent-ema": {
+        **PLAIN,
         "latent_dim": 2,
         "sequence_latent_dim": 4,
         "generator_ema": 0.999,
     },
     "rgan-seq-latent-lr2e-4": {
+        **PLAIN,
         "latent_dim": 2,
         "sequence_latent_dim": 4,
         "g_learning_rate": 2e-4,
         "d_learning_rate": 2e-4,
     },
     "rgan-seq-latent-ema-lr5e-4": {
+        **PLAIN,
         "latent_dim": 2,
         "sequence_latent_dim": 4,
         "generator_ema": 0.999,
@@ -61,6 +79,7 @@ RECIPES = {
         "d_learning_rate": 5e-4,
     },
     "rgan-seq-latent-ema-wgan": {
+        **PLAIN,
         "latent_dim": 2,
         "sequence_latent_dim": 4,
         "generator_ema": 0.999,
@@ -71,6 +90,7 @@ RECIPES = {
         "beta_1": 0.0,
     },
     "timegan": {
+        **PLAIN,
         "model": "timegan",
         "units": 24,
         "num_layers": 3,
@@ -78,8 +98,9 @@ RECIPES = {
         "embedding_epochs": 20,
         "supervised_epochs": 20,
     },
-    "crgan-tanh": {"model": "crgan", "cell": "tanh"},
+    "crgan-tanh": {**PLAIN, "model": "crgan", "cell": "tanh"},
     "crgan-lstm-seq-latent": {
+        **PLAIN,
         "model": "crgan",
         "cell": "lstm",
         "latent_dim": 2,

@@ -58,8 +58,10 @@ class TrainConfig:
     seed: int = 0
     export_dir: str | None = None
     model_dir: str | None = None
-    latent_dim: int = 4
-    sequence_latent_dim: int = 0
+    # Defaults: the best recipe measured by benchmarks/quality.py
+    # ("rgan-seq-latent-ema-wgan", benchmarks/results/quality.md).
+    latent_dim: int = 2
+    sequence_latent_dim: int = 4
     per_step_logits: bool = False
     units: int = 32
     num_layers: int = 1
@@ -68,13 +70,13 @@ class TrainConfig:
     condition_steps: int = 0
     embedding_epochs: int = 10
     supervised_epochs: int = 10
-    g_learning_rate: float = 1e-3
-    d_learning_rate: float = 1e-3
-    beta_1: float = 0.5
-    generator_ema: float = 0.0
+    g_learning_rate: float = 2e-4
+    d_learning_rate: float = 2e-4
+    beta_1: float = 0.0
+    generator_ema: float = 0.999
     clipnorm: float | None = None
-    loss: str = "non_saturating"
-    d_steps: int = 1
+    loss: str = "wgan_gp"
+    d_steps: int = 2
     columns: list | None = None
     stride: int = 1
     holdout_fraction: float = 0.1
