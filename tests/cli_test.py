@@ -84,6 +84,10 @@ def _bad_inputs(folder):
         f.write("a,b\n" + "1,2\n" * 10)
     with open(os.path.join(folder, "file"), "w") as f:
         f.write("not a folder")
+    x = np.zeros((4, 24, 2))
+    np.savez(os.path.join(folder, "negative.npz"), x=x, labels=np.array([0, 1, -1, 0]))
+    np.savez(os.path.join(folder, "fewer.npz"), x=x, labels=np.array([0, 1]))
+    np.savez(os.path.join(folder, "nolabels.npz"), x=x)
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +105,10 @@ def bad_inputs(tmp_path):
         (["train", "--dataset=csv:TMP/words.csv"], "Column 'b' of"),
         (["train", "--dataset=csv:TMP/empty.csv"], "is empty"),
         (["train", "--dataset=csv:TMP/short.csv"], "fewer than seq_len=24"),
+        (["train", "--dataset=npz:TMP/negative.npz"], "labels must be >= 0, got -1"),
+        (["train", "--dataset=npz:TMP/fewer.npz"], "2 labels for 4 sequences"),
+        (["train", "--dataset=npz:TMP/nolabels.npz"], "missing ['labels']"),
+        (["train", "--conditional"], "--conditional needs labelled data"),
         (["train", "--export_dir=TMP/file"], "is a file, not a folder"),
         (["train", "--model_dir=TMP/file"], "is a file, not a folder"),
         (["train", "--strategy=tpu"], "Unknown strategy 'tpu'"),
