@@ -4,6 +4,7 @@ import numpy as np
 
 from keras_rgan.evaluation.neighbours import flatten
 from keras_rgan.evaluation.neighbours import nearest_distances
+from keras_rgan.evaluation.neighbours import squared_distances
 from keras_rgan.evaluation.post_hoc import as_rng
 from keras_rgan.evaluation.post_hoc import scale_pair
 from keras_rgan.evaluation.post_hoc import subsample
@@ -11,8 +12,7 @@ from keras_rgan.evaluation.post_hoc import subsample
 
 def _mean_pairwise_distance(x):
     x = flatten(x)
-    norms = (x * x).sum(1)
-    d2 = np.maximum(norms[:, None] + norms[None, :] - 2.0 * x @ x.T, 0.0)
+    d2 = squared_distances(x, x)
     n = len(x)
     return float(np.sqrt(d2).sum() / (n * (n - 1)))
 

@@ -2,15 +2,11 @@
 
 import numpy as np
 
+from keras_rgan.evaluation.neighbours import flatten
+from keras_rgan.evaluation.neighbours import squared_distances
 from keras_rgan.evaluation.post_hoc import as_rng
 from keras_rgan.evaluation.post_hoc import scale_pair
 from keras_rgan.evaluation.post_hoc import subsample
-
-
-def _squared_distances(a, b):
-    return np.maximum(
-        (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * a @ b.T, 0.0
-    )
 
 
 def mmd_rbf(real, synthetic, scaler=None, bandwidth=None, max_samples=1000, seed=0):
@@ -38,17 +34,14 @@ def mmd_rbf(real, synthetic, scaler=None, bandwidth=None, max_samples=1000, seed
     real, synthetic = subsample(real, max_samples, rng), subsample(synthetic, max_samples, rng)
     if len(real) < 2 or len(synthetic) < 2:
         raise ValueError("MMD needs at least 2 sequences in each set.")
-    x = real.reshape(len(real), -1).astype(np.float64)
-    y = synthetic.reshape(len(synthetic), -1).astype(np.float64)
-    xx, yy, xy = _squared_distances(x, x), _squared_distances(y, y), _squared_distances(x, y)
+    m, n = len(real), len(synthetic)
+    pooled = np.concatenate([flatten(real), flatten(synthetic)])
+    d2 = squared_distances(pooled, pooled)  # one matrix for kernel and bandwidth
     if bandwidth is None:
-        pooled = np.concatenate([x, y])
-        distances = np.sqrt(_squared_distances(pooled, pooled))
-        bandwidth = float(np.median(distances[np.triu_indices(len(pooled), k=1)]))
-        bandwidth = bandwidth or 1.0
-    gamma = 1.0 / (2.0 * bandwidth**2)
-    kxx, kyy, kxy = np.exp(-gamma * xx), np.exp(-gamma * yy), np.exp(-gamma * xy)
-    m, n = len(x), len(y)
+        distances = np.sqrt(d2[np.triu_indices(m + n, k=1)])
+        bandwidth = float(np.median(distances)) or 1.0
+    kernel = np.exp(-d2 / (2.0 * bandwidth**2))
+    kxx, kyy, kxy = kernel[:m, :m], kernel[m:, m:], kernel[:m, m:]
     mmd2 = (
         (kxx.sum() - np.trace(kxx)) / (m * (m - 1))
         + (kyy.sum() - np.trace(kyy)) / (n * (n - 1))

@@ -7,6 +7,13 @@ def flatten(x):
     return np.asarray(x, dtype=np.float64).reshape(len(x), -1)
 
 
+def squared_distances(a, b):
+    """Squared Euclidean distances between the rows of two flat arrays."""
+    return np.maximum(
+        (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * a @ b.T, 0.0
+    )
+
+
 def nearest_distances(queries, references, exclude_self=False, k=1, chunk=512):
     """Euclidean distance from each query sequence to its k-th nearest reference.
 
@@ -22,12 +29,10 @@ def nearest_distances(queries, references, exclude_self=False, k=1, chunk=512):
         float64 array `(n,)`.
     """
     q, r = flatten(queries), flatten(references)
-    r_norms = (r * r).sum(1)
     out = np.empty(len(q))
     for start in range(0, len(q), chunk):
         block = q[start : start + chunk]
-        d2 = (block * block).sum(1)[:, None] + r_norms[None, :] - 2.0 * block @ r.T
-        d2 = np.maximum(d2, 0.0)
+        d2 = squared_distances(block, r)
         if exclude_self:
             rows = np.arange(len(block))
             d2[rows, start + rows] = np.inf
