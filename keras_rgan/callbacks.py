@@ -1,8 +1,11 @@
 """Keras callbacks the package adds to training."""
 
 import math
+import os
 
 import keras
+import numpy as np
+import tensorflow as tf
 
 
 class TrainingDiverged(RuntimeError):
@@ -43,3 +46,140 @@ class DivergenceGuard(keras.callbacks.Callback):
                     f"{name} became {value} at step {step} "
                     f"(epoch {self.epoch + 1}, batch {batch + 1})."
                 )
+
+
+# At most this many features get a row in the `SampleImages` grid.
+_MAX_FEATURES = 4
+
+
+def _draw_sequences(figure, real, generated, max_features=_MAX_FEATURES):
+    """Draws real (left) and generated (right) sequences, one row per feature.
+
+    `real` and `generated` are `(n, seq_len, num_features)` arrays; each
+    panel plots the `n` sequences of one feature over time, and the two
+    panels of a row share their y axis.
+    """
+    rows = min(real.shape[-1], max_features)
+    axes = figure.subplots(rows, 2, sharex=True, squeeze=False)
+    for k in range(rows):
+        for column, (data, title) in enumerate(
+            ((real, "real"), (generated, "generated"))
+        ):
+            axis = axes[k, column]
+            axis.plot(data[:, :, k].T, linewidth=1)
+            if k == 0:
+                axis.set_title(title)
+            if column == 0:
+                axis.set_ylabel(f"feature {k}")
+        axes[k, 1].sharey(axes[k, 0])
+    for axis in axes[-1]:
+        axis.set_xlabel("time step")
+
+
+class SampleImages(keras.callbacks.Callback):
+    """Writes generated beside real sequences to TensorBoard after epochs.
+
+    At the end of every `every`-th epoch the model generates `num_samples`
+    sequences from the fixed `seed` (the same noise at every epoch, so the
+    images show how the generator's output evolves) and the callback writes
+    an image: one row per feature (the first 4), real sequences on the left,
+    generated ones on the right. The image goes to `<log_dir>/images` under
+    the tag `name`, with the epoch (from 0) as step, as Keras's `TensorBoard`
+    callback uses for its epoch scalars; view it with
+    `tensorboard --logdir <log_dir>`.
+
+    Args:
+        log_dir: str or path. TensorBoard log directory.
+        real: float array `(n, seq_len, num_features)` of real sequences in
+            the data's original units (those `generate` returns). The first
+            `num_samples` are drawn.
+        num_samples: int. Generated (and at most real) sequences per image.
+        seed: int. Seed of the generated sequences (and, for a
+            label-conditional model, of their labels).
+        every: int. Write an image every `every` epochs (the `every`-th,
+            `2 * every`-th... epoch).
+        name: str. Tag of the image summaries.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import keras_rgan
+    >>> x = keras_rgan.data.sine_waves(n=16, seq_len=8, dim=2, seed=0)
+    >>> gan = keras_rgan.RGAN(
+    ...     generator=keras_rgan.LSTMGenerator(num_features=2, units=4),
+    ...     discriminator=keras_rgan.LSTMDiscriminator(units=4),
+    ...     seq_len=8, latent_dim=2, seed=0)
+    >>> gan.compile()
+    >>> log_dir = tempfile.mkdtemp()
+    >>> history = gan.fit(x, batch_size=8, epochs=1, verbose=0,
+    ...                   callbacks=[SampleImages(log_dir, real=x)])
+    >>> [f.startswith("events.out.tfevents")
+    ...  for f in os.listdir(os.path.join(log_dir, "images"))]
+    [True]
+    """
+
+    def __init__(
+        self, log_dir, real, num_samples=4, seed=0, every=1, name="samples"
+    ):
+        super().__init__()
+        real = np.asarray(real, dtype=np.float32)
+        if real.ndim != 3 or not len(real):
+            raise ValueError(
+                "real must be a non-empty array (n, seq_len, num_features), "
+                f"got shape {real.shape}."
+            )
+        for arg, value in (("num_samples", num_samples), ("every", every)):
+            if (
+                not isinstance(value, (int, np.integer))
+                or isinstance(value, bool)
+                or value < 1
+            ):
+                raise ValueError(
+                    f"{arg} must be a positive integer, got {value!r}."
+                )
+        self.log_dir = os.fspath(log_dir)
+        self.real = real[:num_samples]
+        self.num_samples = int(num_samples)
+        self.seed = seed
+        self.every = int(every)
+        self.name = name
+        self._writer = None
+
+    def on_train_begin(self, logs=None):
+        num_features = getattr(self.model, "num_features", None)
+        if num_features is not None and num_features != self.real.shape[-1]:
+            raise ValueError(
+                f"real has {self.real.shape[-1]} features per step but the "
+                f"model generates {num_features}."
+            )
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        # Agg objects only: no pyplot, so no global figure state or backend.
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        generated = self.model.generate(self.num_samples, seed=self.seed)
+        figure = Figure(
+            figsize=(8, 1.6 * min(self.real.shape[-1], _MAX_FEATURES) + 0.8),
+            dpi=100,
+            layout="constrained",
+        )
+        _draw_sequences(figure, self.real, generated)
+        figure.suptitle(f"epoch {epoch + 1}")
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        pixels = np.asarray(canvas.buffer_rgba())
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(
+                os.path.join(self.log_dir, "images")
+            )
+        with self._writer.as_default():
+            tf.summary.image(self.name, pixels[None], step=epoch)
+        self._writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None

@@ -24,11 +24,37 @@ _DEFAULTS = train_lib.TrainConfig()
 # === train ===
 _DATASET = flags.DEFINE_string(
     "dataset", _DEFAULTS.dataset,
-    "sines | stocks | csv:PATH | npy:PATH | npz:PATH (labelled: arrays x, labels).",
+    "sines | stocks | csv:PATH | npy:PATH | npz:PATH (labelled: arrays x, labels) "
+    "| tfds:NAME (a prepared TFDS image or sequence data set; images are "
+    "sequences of rows, e.g. tfds:mnist with --seq_len=28).",
+)
+_ID_COLUMN = flags.DEFINE_string(
+    "id_column", None,
+    "Long-format CSV: the column naming each row's sequence. Sequences of "
+    "different lengths are padded (and masked) or windowed to --seq_len.",
+)
+_TIME_COLUMN = flags.DEFINE_string(
+    "time_column", None, "Long-format CSV: the column ordering each sequence's steps."
+)
+_TFDS_SPLIT = flags.DEFINE_string(
+    "tfds_split", _DEFAULTS.tfds_split, "Split read from tfds:NAME."
+)
+_STREAM = flags.DEFINE_bool(
+    "stream", False,
+    "Stream csv:PATH from disk in chunks each epoch instead of loading it "
+    "(for files too large for memory; one series, no --id_column).",
+)
+_SHUFFLE_BUFFER = flags.DEFINE_integer(
+    "shuffle_buffer", _DEFAULTS.shuffle_buffer, "Windows held for shuffling with --stream."
+)
+_TFDS_DATA_DIR = flags.DEFINE_string(
+    "tfds_data_dir", None,
+    "TFDS data folder for tfds:NAME (default: TFDS_DATA_DIR or ~/tensorflow_datasets).",
 )
 _CONDITIONAL = flags.DEFINE_bool(
     "conditional", False,
-    "Label-conditional training (RCGAN) on a labelled data set (npz:PATH).",
+    "Label-conditional training (RCGAN) on a labelled data set (npz:PATH, "
+    "tfds:NAME with a label).",
 )
 _MODEL = flags.DEFINE_string(
     "model", _DEFAULTS.model, "Model: rgan | crgan | timegan."
@@ -114,7 +140,8 @@ _HOLDOUT_FRACTION = flags.DEFINE_float(
     "Share of the data held out from training (for the memorisation check).",
 )
 _NUM_SEQUENCES = flags.DEFINE_integer(
-    "num_sequences", _DEFAULTS.num_sequences, "Number of sine sequences."
+    "num_sequences", _DEFAULTS.num_sequences,
+    "Number of sine sequences; at most this many examples of tfds:NAME."
 )
 _NUM_FEATURES = flags.DEFINE_integer(
     "num_features", _DEFAULTS.num_features, "Number of sine features."
@@ -197,6 +224,12 @@ def _train():
         deterministic=_DETERMINISTIC.value,
         strategy=_STRATEGY.value,
         conditional=_CONDITIONAL.value,
+        id_column=_ID_COLUMN.value,
+        time_column=_TIME_COLUMN.value,
+        tfds_split=_TFDS_SPLIT.value,
+        tfds_data_dir=_TFDS_DATA_DIR.value,
+        stream=_STREAM.value,
+        shuffle_buffer=_SHUFFLE_BUFFER.value,
     )
     if not config.export_dir and not config.model_dir:
         raise CommandError("Give --export_dir or --model_dir, or nothing is kept.")

@@ -74,7 +74,7 @@ def load_real_data(config, metadata):
             f"The data has {train.sequences.shape[-1]} features but the model "
             f"makes {metadata['num_features']}."
         )
-    return train.sequences, held_out.sequences
+    return train, held_out
 
 
 def _format_table(scores):
@@ -116,16 +116,33 @@ def evaluate(config):
     """
     config.validate()
     metadata = read_metadata(config.saved_model)
-    train, held_out = load_real_data(config, metadata)
+    train_data, held_out_data = load_real_data(config, metadata)
+    train, held_out = train_data.sequences, held_out_data.sequences
     scaler = (
         MinMaxScaler(**metadata["scaler"]) if metadata.get("scaler") else None
-    ) or MinMaxScaler().fit(train)
+    ) or MinMaxScaler().fit(train_data.valid_steps())
     num_samples = config.num_samples or len(train)
     loaded = tf.saved_model.load(config.saved_model)
-    synthetic = loaded.signatures["serving_default"](
-        num_samples=tf.constant(num_samples, tf.int32),
-        seed=tf.constant(config.seed, tf.int64),
-    )["sequences"].numpy()
+    signature_inputs = loaded.signatures["discriminate"].structured_input_signature[1]
+    seed = tf.constant(config.seed, tf.int64)
+    synthetic_labels = None
+    if "labels" in signature_inputs:
+        # One synthetic sequence per drawn training label, so that real and
+        # synthetic sets have the same class balance and known labels.
+        rng = np.random.default_rng(config.seed)
+        synthetic_labels = rng.choice(train_data.labels, num_samples).astype("int32")
+        outputs = loaded.signatures["generate_with_labels"](
+            labels=tf.constant(synthetic_labels), seed=seed
+        )
+    else:
+        outputs = loaded.signatures["serving_default"](
+            num_samples=tf.constant(num_samples, tf.int32), seed=seed
+        )
+    synthetic = outputs["sequences"].numpy()
+    variable_length = "lengths" in signature_inputs
+    real_lengths = train_data.lengths if variable_length else None
+    synthetic_lengths = outputs["lengths"].numpy() if variable_length else None
+    lengths = dict(real_lengths=real_lengths, synthetic_lengths=synthetic_lengths)
 
     scores = {
         "saved_model": os.path.abspath(config.saved_model),
@@ -137,7 +154,7 @@ def evaluate(config):
         "num_samples": num_samples,
         "seed": config.seed,
         "discriminative": evaluation.discriminative_score(
-            train, synthetic, scaler=scaler, seed=config.seed
+            train, synthetic, scaler=scaler, seed=config.seed, **lengths
         ),
         "mmd": evaluation.mmd_rbf(train, synthetic, scaler=scaler, seed=config.seed),
         "diversity": evaluation.diversity_check(
@@ -146,11 +163,13 @@ def evaluate(config):
     }
     if config.predictive and train.shape[-1] >= 2:
         scores["predictive"] = evaluation.predictive_score(
-            train, synthetic, scaler=scaler, seed=config.seed
+            train, synthetic, scaler=scaler, seed=config.seed, **lengths
         )
-        reference = held_out if len(held_out) >= 2 else train
+        reference = held_out_data if len(held_out) >= 2 else train_data
         scores["predictive_real"] = evaluation.predictive_score(
-            train, reference, scaler=scaler, seed=config.seed
+            train, reference.sequences, scaler=scaler, seed=config.seed,
+            real_lengths=real_lengths,
+            synthetic_lengths=reference.lengths if variable_length else None,
         )
     if len(held_out) >= 2:
         scores["memorisation"] = evaluation.memorisation_check(
@@ -166,10 +185,24 @@ def evaluate(config):
         evaluation.plot_history(metadata["history"], out("history.png"))
     count = min(config.saliency_samples, len(train), num_samples)
     discriminate = loaded.signatures["discriminate"]
-    logit_fn = lambda x: discriminate(sequences=x)["logits"]  # noqa: E731
+
+    def logit_fn_of(labels, lengths):
+        extra = {}
+        if labels is not None:
+            extra["labels"] = tf.constant(labels[:count], tf.int32)
+        if lengths is not None:
+            extra["lengths"] = tf.constant(lengths[:count], tf.int32)
+        return lambda x: discriminate(sequences=x, **extra)["logits"]
+
     baseline = train.mean(axis=0, keepdims=True)
-    real_saliency = evaluation.integrated_gradients(logit_fn, train[:count], baseline)
-    fake_saliency = evaluation.integrated_gradients(logit_fn, synthetic[:count], baseline)
+    real_saliency = evaluation.integrated_gradients(
+        logit_fn_of(train_data.labels, real_lengths), train[:count], baseline,
+        batch_size=max(count, 1),
+    )
+    fake_saliency = evaluation.integrated_gradients(
+        logit_fn_of(synthetic_labels, synthetic_lengths), synthetic[:count], baseline,
+        batch_size=max(count, 1),
+    )
     np.savez(out("saliency.npz"), real=real_saliency, synthetic=fake_saliency)
     evaluation.plot_saliency(real_saliency, fake_saliency, out("saliency.png"), names)
     with open(out(SCORES_FILE), "w") as f:

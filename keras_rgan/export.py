@@ -9,6 +9,7 @@ import tempfile
 import tensorflow as tf
 from keras.export import ExportArchive
 
+from keras_rgan import serving
 from keras_rgan.version import __version__
 
 DEFAULT_MAX_NUM_SAMPLES = 100_000
@@ -55,14 +56,24 @@ def _checked_shape(tensor, expected_tail, name):
         return tf.identity(tensor)
 
 
+def _endpoint(fn, specs):
+    """`(function, input_signature)`: `fn` takes a dict of named inputs."""
+    names = [spec.name for spec in specs]
+
+    def endpoint(*args):
+        return fn(dict(zip(names, args)))
+
+    return endpoint, specs
+
+
 def _serving_functions(model, max_num_samples, max_length):
-    """The signatures the model can serve, as `{name: (fn, input_signature)}`."""
+    """The signatures the model can serve, as `{name: (fn, input_signature)}`.
+
+    Inputs are assembled by what the model can do: labels for
+    label-conditional models, lengths for variable-length ones. Every
+    signature that returns `sequences` also returns their `lengths`.
+    """
     seed_spec = tf.TensorSpec((), tf.int64, name="seed")
-
-    def serving_default(num_samples, seed):
-        num_samples = _checked(num_samples, 1, max_num_samples, "num_samples")
-        return {"sequences": model.generate_from_seed(num_samples, seed)}
-
     noise_spec = tf.TensorSpec(
         (None, model.seq_len, model.noise_dim), tf.float32, name="noise"
     )
@@ -70,94 +81,115 @@ def _serving_functions(model, max_num_samples, max_length):
         (None, model.seq_len, model.num_features), tf.float32, name="sequences"
     )
     labels_spec = tf.TensorSpec((None,), tf.int32, name="labels")
+    lengths_spec = tf.TensorSpec((None,), tf.int32, name="lengths")
+    conditions = ([labels_spec] if model.num_classes else []) + (
+        [lengths_spec] if model.variable_length else []
+    )
 
-    def checked_labels(labels, batch_size=None):
-        labels = _checked(labels, 0, model.num_classes - 1, "labels")
-        if batch_size is not None:
-            check = tf.debugging.assert_equal(
-                tf.shape(labels)[0],
-                batch_size,
-                message="labels must have one entry per sequence",
+    def checked_batch(values, low, high, name, batch_size):
+        values = _checked(values, low, high, name)
+        check = tf.debugging.assert_equal(
+            tf.shape(values)[0],
+            batch_size,
+            message=f"{name} must have one entry per sequence",
+        )
+        with tf.control_dependencies([check]):
+            return tf.identity(values)
+
+    def checked_conditions(inputs, batch_size):
+        """`(labels, lengths)` from `inputs`, checked (None where absent)."""
+        labels = lengths = None
+        if model.num_classes:
+            labels = checked_batch(
+                inputs["labels"], 0, model.num_classes - 1, "labels", batch_size
             )
-            with tf.control_dependencies([check]):
-                labels = tf.identity(labels)
-        return labels
+        if model.variable_length:
+            lengths = checked_batch(
+                inputs["lengths"], 1, model.seq_len, "lengths", batch_size
+            )
+        return labels, lengths
+
+    def full_lengths(batch_size, length=model.seq_len):
+        return tf.fill([batch_size], tf.cast(length, tf.int32))
+
+    def serving_default(inputs):
+        num_samples = _checked(inputs["num_samples"], 1, max_num_samples, "num_samples")
+        sequences, lengths = model.generate_from_seed(num_samples, inputs["seed"])
+        return {"sequences": sequences, "lengths": lengths}
+
+    def generate_from_noise(inputs):
+        noise = _checked_shape(
+            inputs["noise"], [model.seq_len, model.noise_dim], "noise"
+        )
+        batch_size = tf.shape(noise)[0]
+        labels, lengths = checked_conditions(inputs, batch_size)
+        return {
+            "sequences": model.sequences_from_noise(noise, labels, lengths),
+            "lengths": full_lengths(batch_size) if lengths is None else lengths,
+        }
+
+    def discriminate(inputs):
+        sequences = _checked_shape(
+            inputs["sequences"], [model.seq_len, model.num_features], "sequences"
+        )
+        labels, lengths = checked_conditions(inputs, tf.shape(sequences)[0])
+        return {"logits": model.discriminate(sequences, labels, lengths)}
 
     functions = {
         # The first endpoint is the one TF Serving calls by default.
-        "serving_default": (
+        "serving_default": _endpoint(
             serving_default,
             [tf.TensorSpec((), tf.int32, name="num_samples"), seed_spec],
         ),
     }
     if model.num_classes:
 
-        def generate_with_labels(labels, seed):
+        def generate_with_labels(inputs):
+            labels = inputs["labels"]
             count = _checked(tf.shape(labels)[0], 1, max_num_samples, "the labels count")
-            labels = checked_labels(labels, count)
-            return {"sequences": model.generate_from_seed(count, seed, labels)}
+            labels = checked_batch(labels, 0, model.num_classes - 1, "labels", count)
+            sequences, lengths = model.generate_from_seed(count, inputs["seed"], labels)
+            return {"sequences": sequences, "lengths": lengths}
 
-        def generate_from_noise(noise, labels):
-            noise = _checked_shape(noise, [model.seq_len, model.noise_dim], "noise")
-            labels = checked_labels(labels, tf.shape(noise)[0])
-            return {"sequences": model.sequences_from_noise(noise, labels)}
-
-        def discriminate(sequences, labels):
-            sequences = _checked_shape(
-                sequences, [model.seq_len, model.num_features], "sequences"
-            )
-            labels = checked_labels(labels, tf.shape(sequences)[0])
-            return {"logits": model.discriminate(sequences, labels)}
-
-        functions["generate_with_labels"] = (generate_with_labels, [labels_spec, seed_spec])
-        functions["generate_from_noise"] = (generate_from_noise, [noise_spec, labels_spec])
-        functions["discriminate"] = (discriminate, [sequences_spec, labels_spec])
-    else:
-
-        def generate_from_noise(noise):
-            noise = _checked_shape(noise, [model.seq_len, model.noise_dim], "noise")
-            return {"sequences": model.sequences_from_noise(noise)}
-
-        def discriminate(sequences):
-            sequences = _checked_shape(
-                sequences, [model.seq_len, model.num_features], "sequences"
-            )
-            return {"logits": model.discriminate(sequences)}
-
-        functions["generate_from_noise"] = (generate_from_noise, [noise_spec])
-        functions["discriminate"] = (discriminate, [sequences_spec])
+        functions["generate_with_labels"] = _endpoint(
+            generate_with_labels, [labels_spec, seed_spec]
+        )
+    functions["generate_from_noise"] = _endpoint(
+        generate_from_noise, [noise_spec] + conditions
+    )
+    functions["discriminate"] = _endpoint(discriminate, [sequences_spec] + conditions)
     condition_steps = getattr(model, "condition_steps", 0)
     if condition_steps:
 
-        def continue_sequences(prefix, seed):
+        def continue_sequences(inputs):
             prefix = _checked_shape(
-                prefix, [condition_steps, model.num_features], "prefix"
+                inputs["prefix"], [condition_steps, model.num_features], "prefix"
             )
             batch_size = _checked(
                 tf.shape(prefix)[0], 1, max_num_samples, "the prefix batch size"
             )
             with tf.control_dependencies([batch_size]):
                 prefix = tf.identity(prefix)
-            return {"sequences": model.continue_from_seed(prefix, seed)}
+            return {
+                "sequences": model.continue_from_seed(prefix, inputs["seed"]),
+                "lengths": full_lengths(batch_size),
+            }
 
-        def generate_long(length, seed):
-            length = _checked(length, 1, max_length, "length")
-            return {"sequences": model.generate_long_from_seed(length, seed)}
+        def generate_long(inputs):
+            length = _checked(inputs["length"], 1, max_length, "length")
+            return {
+                "sequences": model.generate_long_from_seed(length, inputs["seed"]),
+                "lengths": full_lengths(1, length),
+            }
 
-        functions["continue_sequences"] = (
-            continue_sequences,
-            [
-                tf.TensorSpec(
-                    (None, condition_steps, model.num_features),
-                    tf.float32,
-                    name="prefix",
-                ),
-                seed_spec,
-            ],
+        prefix_spec = tf.TensorSpec(
+            (None, condition_steps, model.num_features), tf.float32, name="prefix"
         )
-        functions["generate_long"] = (
-            generate_long,
-            [tf.TensorSpec((), tf.int32, name="length"), seed_spec],
+        functions["continue_sequences"] = _endpoint(
+            continue_sequences, [prefix_spec, seed_spec]
+        )
+        functions["generate_long"] = _endpoint(
+            generate_long, [tf.TensorSpec((), tf.int32, name="length"), seed_spec]
         )
     return functions
 
@@ -173,6 +205,7 @@ def _metadata(model, feature_names, extra):
         "noise_dim": model.noise_dim,
         "condition_steps": getattr(model, "condition_steps", 0),
         "num_classes": model.num_classes,
+        "variable_length": model.variable_length,
         "feature_names": list(feature_names)
         if feature_names
         else [f"feature_{k}" for k in range(model.num_features)],
@@ -187,6 +220,7 @@ def export_saved_model(
     max_num_samples=DEFAULT_MAX_NUM_SAMPLES,
     max_length=DEFAULT_MAX_LENGTH,
     metadata=None,
+    warmup=None,
 ):
     """Exports a trained GAN as the next version of a TF Serving model.
 
@@ -201,10 +235,11 @@ def export_saved_model(
 
     - `serving_default`: `num_samples` int32 scalar (1..max_num_samples),
       `seed` int64 scalar -> `sequences` float32
-      `(num_samples, seq_len, num_features)`; the same seed gives the same
-      sequences, as `model.generate(num_samples, seed)` does.
+      `(num_samples, seq_len, num_features)` and `lengths` int32
+      `(num_samples,)`; the same seed gives the same sequences, as
+      `model.generate(num_samples, seed)` does.
     - `generate_from_noise`: `noise` float32 `(None, seq_len, noise_dim)`
-      -> `sequences`.
+      -> `sequences`, `lengths`.
 
     - `discriminate`: `sequences` float32 `(None, seq_len, num_features)` in
       original units -> `logits` `(None,)`: the discriminator's real-vs-fake
@@ -217,6 +252,13 @@ def export_saved_model(
     `discriminate` take `labels` too, and `serving_default` draws labels from
     the training frequencies.
 
+    Every signature returning `sequences` also returns `lengths`: where
+    each sequence ends (all `seq_len`, or `length` for `generate_long`,
+    unless the model learned variable lengths; steps past a sequence's
+    length are zero). Variable-length models draw lengths from the training
+    length frequencies; their `generate_from_noise` and `discriminate` take
+    `lengths` int32 `(None,)` in `[1, seq_len]` too.
+
     Models with `condition_steps = k > 0` (`CRGAN`) also serve:
 
     - `continue_sequences`: `prefix` float32 `(None, k, num_features)` in
@@ -227,6 +269,10 @@ def export_saved_model(
       `k` steps.
 
     `assets.extra/keras_rgan.json` records the shapes and feature names.
+    `assets.extra/tf_serving_warmup_requests` holds one small request per
+    signature, which TF Serving replays when it loads the version, so the
+    first real request does not pay for tracing (needs the
+    `tensorflow-serving-api` package: `pip install 'keras-rgan[serving]'`).
 
     Args:
         model: a `keras_rgan.SequenceGAN` (e.g. `RGAN`).
@@ -238,6 +284,8 @@ def export_saved_model(
         max_length: int. Largest `length` of `generate_long`.
         metadata: dict or None. More JSON-serialisable facts to record in
             `assets.extra/keras_rgan.json` (e.g. the training data's spec).
+        warmup: bool or None. Write the TF Serving warmup file: None writes
+            it when `tensorflow-serving-api` is installed, True requires it.
 
     Returns:
         The path of the new version folder.
@@ -258,6 +306,13 @@ def export_saved_model(
             "max_num_samples and max_length must be positive, got "
             f"{max_num_samples} and {max_length}."
         )
+    if warmup is None:
+        warmup = serving.serving_api_available()
+    elif warmup and not serving.serving_api_available():
+        raise ImportError(
+            "warmup=True needs the tensorflow-serving-api package: "
+            "pip install 'keras-rgan[serving]'."
+        )
     if os.path.exists(export_dir) and not os.path.isdir(export_dir):
         raise ValueError(f"The export path {export_dir} is a file, not a folder.")
     os.makedirs(export_dir, exist_ok=True)
@@ -267,9 +322,8 @@ def export_saved_model(
 
     archive = ExportArchive()
     archive.track(model.generator)
-    for name, (fn, signature) in _serving_functions(
-        model, max_num_samples, max_length
-    ).items():
+    functions = _serving_functions(model, max_num_samples, max_length)
+    for name, (fn, signature) in functions.items():
         archive.add_endpoint(name, fn, input_signature=signature)
 
     staging = tempfile.mkdtemp(prefix=f".export-{version}-", dir=export_dir)
@@ -279,7 +333,21 @@ def export_saved_model(
         metadata_path = os.path.join(staging, METADATA_FILE)
         os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
         with open(metadata_path, "w") as f:
-            json.dump(_metadata(model, feature_names, metadata), f, indent=2)
+            json.dump(
+                {**_metadata(model, feature_names, metadata), "warmup": warmup},
+                f,
+                indent=2,
+            )
+        if warmup:
+            serving.write_warmup_requests(
+                staging,
+                {
+                    name: {spec.name: spec for spec in signature}
+                    for name, (_, signature) in functions.items()
+                },
+                model.seq_len,
+                model_name=os.path.basename(os.path.abspath(export_dir)),
+            )
         if os.path.exists(target):
             raise FileExistsError(
                 f"{target} appeared during the export; it was left untouched."

@@ -29,31 +29,41 @@ def generate(saved_model_dir, num_samples, seed):
     Needs only TensorFlow: the export is loaded with `tf.saved_model.load`.
 
     Returns:
-        A float32 array `(num_samples, seq_len, num_features)` in the data's
-        original units.
+        `(sequences, lengths)`: float32 `(num_samples, seq_len,
+        num_features)` in the data's original units (zero past each
+        sequence's length) and int32 `(num_samples,)`.
     """
     loaded = tf.saved_model.load(saved_model_dir)
     outputs = loaded.signatures["serving_default"](
         num_samples=tf.constant(num_samples, tf.int32),
         seed=tf.constant(seed, tf.int64),
     )
-    return outputs["sequences"].numpy()
+    sequences = outputs["sequences"].numpy()
+    if "lengths" in outputs:
+        return sequences, outputs["lengths"].numpy()
+    # Exports written before the lengths output existed.
+    return sequences, np.full(len(sequences), sequences.shape[1], np.int32)
 
 
-def write_sequences(sequences, path, feature_names):
+def write_sequences(sequences, path, feature_names, lengths=None):
     """Writes `(n, seq_len, features)` as `.npy`, or as a long-format CSV.
 
-    The CSV has one row per time step: `sequence, step, <feature names>`.
+    The `.npy` holds the padded array (zero past each length). The CSV has
+    one row per time step, `sequence, step, <feature names>`, and only the
+    steps within each sequence's length (read it back with
+    `--id_column=sequence --time_column=step`).
     """
     if path.endswith(".npy"):
         np.save(path, sequences)
         return path
     n, seq_len, _ = sequences.shape
+    if lengths is None:
+        lengths = np.full(n, seq_len)
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["sequence", "step", *feature_names])
         for i in range(n):
-            for t in range(seq_len):
+            for t in range(int(lengths[i])):
                 writer.writerow([i, t, *(f"{v:.6g}" for v in sequences[i, t])])
     return path
 
@@ -67,11 +77,11 @@ def generate_to_file(saved_model_dir, num_samples, seed, output):
     >>> #     --num_samples=10 --output=samples.csv
     """
     check_request(saved_model_dir, num_samples, output)
-    sequences = generate(saved_model_dir, num_samples, seed)
+    sequences, lengths = generate(saved_model_dir, num_samples, seed)
     metadata = read_metadata(saved_model_dir) or {}
     names = metadata.get("feature_names") or [
         f"feature_{k}" for k in range(sequences.shape[-1])
     ]
     directory = os.path.dirname(os.path.abspath(output))
     os.makedirs(directory, exist_ok=True)
-    return write_sequences(sequences, output, names)
+    return write_sequences(sequences, output, names, lengths)

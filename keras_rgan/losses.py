@@ -3,7 +3,9 @@
 Each loss is a `GANLoss`: `discriminator(real_logits, fake_logits)`,
 `generator(fake_logits)` and the weight of a gradient penalty on the
 discriminator (0 for none). Logits may have any shape (one per sequence, or
-one per time step, as in the RGAN paper); losses average over all of them.
+one per time step, as in the RGAN paper); losses average over all of them,
+weighted by optional `weights` of the logits' shape (0 for the padded steps
+of variable-length sequences, which then never reach a loss).
 """
 
 import collections
@@ -15,13 +17,32 @@ GANLoss = collections.namedtuple(
 )
 
 
-def cross_entropy(target, logits):
+def weighted_mean(values, weights=None):
+    """The mean of `values`, or their `weights`-weighted mean.
+
+    Example:
+
+    >>> import numpy as np
+    >>> float(weighted_mean(np.array([1.0, 3.0]), np.array([1.0, 0.0])))
+    1.0
+    """
+    if weights is None:
+        return ops.mean(values)
+    weights = ops.cast(weights, values.dtype)
+    return ops.sum(values * weights) / ops.maximum(ops.sum(weights), 1e-12)
+
+
+def cross_entropy(target, logits, weights=None):
     """Mean binary cross-entropy of `logits` against a constant `target`."""
     labels = ops.full_like(logits, target)
-    return ops.mean(ops.binary_crossentropy(labels, logits, from_logits=True))
+    return weighted_mean(
+        ops.binary_crossentropy(labels, logits, from_logits=True), weights
+    )
 
 
-def non_saturating_discriminator_loss(real_logits, fake_logits):
+def non_saturating_discriminator_loss(
+    real_logits, fake_logits, real_weights=None, fake_weights=None
+):
     """`BCE(1, D(x)) + BCE(0, D(G(z)))`, from logits (Goodfellow et al. 2014).
 
     Example:
@@ -31,10 +52,12 @@ def non_saturating_discriminator_loss(real_logits, fake_logits):
     >>> round(float(loss), 4)  # 2 * log(2)
     1.3863
     """
-    return cross_entropy(1.0, real_logits) + cross_entropy(0.0, fake_logits)
+    return cross_entropy(1.0, real_logits, real_weights) + cross_entropy(
+        0.0, fake_logits, fake_weights
+    )
 
 
-def non_saturating_generator_loss(fake_logits):
+def non_saturating_generator_loss(fake_logits, weights=None):
     """`BCE(1, D(G(z)))`: the generator's non-saturating loss, from logits.
 
     Example:
@@ -43,10 +66,12 @@ def non_saturating_generator_loss(fake_logits):
     >>> round(float(non_saturating_generator_loss(np.zeros((2, 1)))), 4)
     0.6931
     """
-    return cross_entropy(1.0, fake_logits)
+    return cross_entropy(1.0, fake_logits, weights)
 
 
-def wasserstein_critic_loss(real_scores, fake_scores):
+def wasserstein_critic_loss(
+    real_scores, fake_scores, real_weights=None, fake_weights=None
+):
     """`E[D(G(z))] - E[D(x)]`: the WGAN critic's loss (Arjovsky et al. 2017).
 
     Example:
@@ -55,10 +80,12 @@ def wasserstein_critic_loss(real_scores, fake_scores):
     >>> float(wasserstein_critic_loss(np.ones((2, 1)), np.zeros((2, 1))))
     -1.0
     """
-    return ops.mean(fake_scores) - ops.mean(real_scores)
+    return weighted_mean(fake_scores, fake_weights) - weighted_mean(
+        real_scores, real_weights
+    )
 
 
-def wasserstein_generator_loss(fake_scores):
+def wasserstein_generator_loss(fake_scores, weights=None):
     """`-E[D(G(z))]`: the WGAN generator's loss.
 
     Example:
@@ -67,7 +94,7 @@ def wasserstein_generator_loss(fake_scores):
     >>> float(wasserstein_generator_loss(np.full((2, 1), 3.0)))
     -3.0
     """
-    return -ops.mean(fake_scores)
+    return -weighted_mean(fake_scores, weights)
 
 
 def gradient_penalty(discriminator, real, fake, epsilon):

@@ -13,11 +13,12 @@ import numpy as np
 import tensorflow as tf
 
 from keras_rgan.callbacks import DivergenceGuard
+from keras_rgan.callbacks import SampleImages
 from keras_rgan.callbacks import TrainingDiverged
 from keras_rgan.export import export_saved_model
+from keras_rgan.data import streaming
 from keras_rgan.data.pipeline import make_dataset
 from keras_rgan.data.scaling import MinMaxScaler
-from keras_rgan.data.sources import SequenceData
 from keras_rgan.data.sources import check_spec
 from keras_rgan.data.sources import load_sequences
 from keras_rgan.data.splits import holdout_split
@@ -34,6 +35,7 @@ STRATEGIES = ("default", "mirrored", "multi_worker")
 MODEL_FILE = "model.keras"
 LAST_FILE = "last.keras"
 BACKUP_DIR = "backup"
+LOG_DIR = "logs"
 CONFIG_FILE = "train_config.json"
 # Fields a resumed run may change: everything else must match the run it
 # resumes.
@@ -87,6 +89,12 @@ class TrainConfig:
     deterministic: bool = False
     strategy: str = "default"
     conditional: bool = False
+    id_column: str | None = None
+    time_column: str | None = None
+    tfds_split: str = "train"
+    tfds_data_dir: str | None = None
+    stream: bool = False
+    shuffle_buffer: int = 10_000
     verbose: str | int = "auto"
 
     def validate(self):
@@ -111,6 +119,32 @@ class TrainConfig:
             )
         if self.model != "crgan" and self.condition_steps:
             raise ValueError("condition_steps needs --model=crgan.")
+        if (self.id_column or self.time_column) and not self.dataset.startswith("csv:"):
+            raise ValueError("id_column and time_column need csv:PATH data.")
+        if self.time_column and not self.id_column:
+            raise ValueError("time_column needs id_column (the sequence of each row).")
+        if self.id_column and self.model == "timegan":
+            raise ValueError(
+                "timegan does not learn variable lengths; use rgan or crgan "
+                "with id_column."
+            )
+        if self.stream and (not self.dataset.startswith("csv:") or self.id_column):
+            raise ValueError(
+                "stream reads one long csv:PATH series (no id_column) in chunks."
+            )
+        if self.stream and self.stride > self.seq_len:
+            raise ValueError(
+                f"stream needs stride <= seq_len, got {self.stride} > {self.seq_len}."
+            )
+        if not isinstance(self.shuffle_buffer, int) or self.shuffle_buffer < 1:
+            raise ValueError(
+                f"shuffle_buffer must be a positive integer, got {self.shuffle_buffer!r}."
+            )
+        if self.id_column and self.condition_steps:
+            raise ValueError(
+                "condition_steps needs fixed-length sequences; variable-length "
+                "data (id_column) trains with condition_steps=0."
+            )
         if self.embedding_epochs < 0 or self.supervised_epochs < 0:
             raise ValueError(
                 "embedding_epochs and supervised_epochs must be >= 0, got "
@@ -165,7 +199,7 @@ class TrainConfig:
         if not 0 <= self.beta_1 < 1:
             raise ValueError(f"beta_1 must be in [0, 1), got {self.beta_1}.")
         kind, _, path = self.dataset.partition(":")
-        if kind in ("csv", "npy") and not os.path.isfile(path):
+        if kind in ("csv", "npy", "npz") and not os.path.isfile(path):
             raise FileNotFoundError(f"No such file: {path}")
         if self.export_dir and os.path.isfile(self.export_dir):
             raise ValueError(
@@ -221,19 +255,25 @@ class TrainResult:
     seconds: float
 
 
-def build_model(config, num_features, scaler=None, labels=None):
+def build_model(config, num_features, scaler=None, labels=None, lengths=None):
     """Builds and compiles the GAN that `config` names.
 
     `labels` (the training labels) make it label-conditional: the number of
-    classes and their frequencies come from them.
+    classes and their frequencies come from them. `lengths` (of
+    variable-length training sequences) make it learn their distribution.
     """
     labelled = {}
+    if lengths is not None:
+        if config.model == "timegan":
+            raise ValueError("timegan does not learn variable lengths; use rgan or crgan.")
+        counts = np.bincount(lengths, minlength=config.seq_len + 1)[1:]
+        labelled["length_frequencies"] = (counts / counts.sum()).tolist()
     if labels is not None:
         if config.model == "timegan":
             raise ValueError("timegan is not label-conditional; use rgan or crgan.")
         num_classes = int(labels.max()) + 1
         counts = np.bincount(labels, minlength=num_classes)
-        labelled = dict(
+        labelled.update(
             num_classes=num_classes,
             label_frequencies=(counts / counts.sum()).tolist(),
         )
@@ -337,6 +377,67 @@ def worker_dir(path, strategy):
     return os.path.join(path, f"{resolver.task_type}_{resolver.task_id}")
 
 
+@dataclasses.dataclass
+class StreamedData:
+    """A CSV series streamed rather than loaded: its training windows are
+    read from the file each epoch. `sequences` holds the first windows only
+    (for pictures and shapes)."""
+
+    path: str
+    feature_names: list
+    num_windows: int
+    num_rows: int
+    sequences: np.ndarray
+    labels: None = None
+    lengths: None = None
+
+
+def load_streamed(config):
+    """Checks a streamed CSV in passes over the file and fits the scaler on
+    its training rows; returns `(StreamedData, scaler)`."""
+    path = config.dataset.partition(":")[2]
+    with open(path, "rb") as f:
+        num_rows = sum(1 for line in f if line.strip()) - 1
+    total = streaming.num_windows(num_rows, config.seq_len, config.stride)
+    overlap = -(-(config.seq_len - 1) // config.stride)
+    held_out = int(round(config.holdout_fraction * total))
+    train_windows = total - held_out - (overlap if held_out else 0)
+    if train_windows < config.batch_size:
+        raise ValueError(
+            f"{config.dataset} gives {max(train_windows, 0)} training windows, "
+            f"fewer than batch_size={config.batch_size}."
+        )
+    train_rows = (train_windows - 1) * config.stride + config.seq_len
+    stats = streaming.csv_statistics(path, config.columns, num_rows=train_rows)
+    scaler = MinMaxScaler(stats.data_min.tolist(), stats.data_max.tolist())
+    sample = next(iter(
+        streaming.stream_windows(
+            path, config.seq_len, min(256, train_windows), None,
+            config.columns, config.stride, num_rows=train_rows, shuffle_buffer=1,
+        )
+    )).numpy()
+    return StreamedData(path, stats.feature_names, train_windows, train_rows, sample), scaler
+
+
+def training_dataset(config, data, scaler):
+    """`(dataset, steps_per_epoch)` of the training data, scaled."""
+    if isinstance(data, StreamedData):
+        dataset = streaming.stream_windows(
+            data.path, config.seq_len, config.batch_size, scaler, config.columns,
+            config.stride, num_rows=data.num_rows,
+            shuffle_buffer=config.shuffle_buffer, seed=config.seed,
+        )
+        return dataset.repeat(), data.num_windows // config.batch_size
+    dataset = make_dataset(
+        scaler.transform(data.sequences),
+        config.batch_size,
+        seed=config.seed,
+        labels=data.labels,
+        lengths=data.lengths,
+    )
+    return dataset, None
+
+
 def load_data(config):
     """Validates `config` and loads its data, before any training starts.
 
@@ -348,13 +449,16 @@ def load_data(config):
         A tuple `(data, scaler)`: the training `SequenceData` in original
         units and a `MinMaxScaler` fitted on it.
     """
+    if config.stream:
+        config.validate()
+        return load_streamed(config)
     data, _ = load_split(config)
     if len(data.sequences) < config.batch_size:
         raise ValueError(
             f"{config.dataset} gives {len(data.sequences)} training sequences, "
             f"fewer than batch_size={config.batch_size}."
         )
-    return data, MinMaxScaler().fit(data.sequences)
+    return data, MinMaxScaler().fit(data.valid_steps())
 
 
 def load_split(config):
@@ -368,6 +472,10 @@ def load_split(config):
         num_sequences=config.num_sequences,
         num_features=config.num_features,
         seed=config.seed,
+        id_column=config.id_column,
+        time_column=config.time_column,
+        tfds_split=config.tfds_split,
+        tfds_data_dir=config.tfds_data_dir,
     )
     windows_of_one_series = config.dataset == "stocks" or config.dataset.startswith(
         "csv:"
@@ -378,16 +486,12 @@ def load_split(config):
             f"--conditional needs labelled data; {config.dataset} has no labels "
             "(use npz:PATH with arrays x and labels)."
         )
-    labels = data.labels if config.conditional else None
+    if not config.conditional:
+        data.labels = None
     train, held_out = holdout_split(data.sequences, config.holdout_fraction, overlap)
-    if labels is None:
-        return (
-            SequenceData(train, data.feature_names),
-            SequenceData(held_out, data.feature_names),
-        )
     return (
-        SequenceData(train, data.feature_names, labels[: len(train)]),
-        SequenceData(held_out, data.feature_names, labels[len(labels) - len(held_out) :]),
+        data.subset(slice(0, len(train))),
+        data.subset(slice(len(data.sequences) - len(held_out), None)),
     )
 
 
@@ -401,6 +505,10 @@ DATA_FIELDS = (
     "seed",
     "holdout_fraction",
     "conditional",
+    "id_column",
+    "time_column",
+    "tfds_split",
+    "tfds_data_dir",
 )
 
 
@@ -423,6 +531,9 @@ def train(config, callbacks=None, data=None):
     there (a resume with another configuration, but for `epochs`, is
     refused). A NaN or infinite loss stops training with `TrainingDiverged`
     naming the step; the backup and `last.keras` keep the last good weights.
+    `model_dir/logs/` holds TensorBoard scalars (losses, the discriminator's
+    accuracy on real and on generated sequences) and, each epoch, an image of
+    generated sequences beside real ones: `tensorboard --logdir model_dir/logs`.
 
     Args:
         config: a `TrainConfig`.
@@ -447,20 +558,23 @@ def train(config, callbacks=None, data=None):
     if config.deterministic:
         # Same seed, same machine -> bit-identical weights and samples.
         tf.config.experimental.enable_op_determinism()
-    dataset = make_dataset(
-        scaler.transform(data.sequences),
-        config.batch_size,
-        seed=config.seed,
-        labels=data.labels,
-    )
+    dataset, steps_per_epoch = training_dataset(config, data, scaler)
     with strategy.scope():
-        model = build_model(config, data.sequences.shape[-1], scaler, data.labels)
+        model = build_model(
+            config, data.sequences.shape[-1], scaler, data.labels, data.lengths
+        )
     model_dir = config.model_dir and worker_dir(config.model_dir, strategy)
     callbacks = list(callbacks or []) + [DivergenceGuard()]
     if model_dir:
         os.makedirs(model_dir, exist_ok=True)
         with open(os.path.join(model_dir, CONFIG_FILE), "w") as f:
             json.dump(config.to_json(), f, indent=2)
+        if is_chief(strategy):
+            log_dir = os.path.join(model_dir, LOG_DIR)
+            callbacks += [
+                keras.callbacks.TensorBoard(log_dir=log_dir),
+                SampleImages(log_dir, real=data.sequences),
+            ]
         callbacks += [
             keras.callbacks.BackupAndRestore(
                 os.path.join(model_dir, BACKUP_DIR), double_checkpoint=True
@@ -473,6 +587,7 @@ def train(config, callbacks=None, data=None):
         history = model.fit(
             dataset,
             epochs=config.epochs,
+            steps_per_epoch=steps_per_epoch,
             callbacks=callbacks,
             shuffle=False,
             verbose=config.verbose,

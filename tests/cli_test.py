@@ -128,6 +128,20 @@ def bad_inputs(tmp_path):
             "condition_steps must be in [0, seq_len=24)",
         ),
         (["train", "--dense_units=a,b"], "--dense_units must be integers"),
+        (
+            ["train", "--dataset=csv:TMP/short.csv", "--id_column=zzz"],
+            "The id column 'zzz' is not in",
+        ),
+        (["train", "--time_column=t"], "id_column and time_column need csv:PATH"),
+        (
+            ["train", "--dataset=csv:TMP/short.csv", "--time_column=a"],
+            "time_column needs id_column",
+        ),
+        (
+            ["train", "--model=timegan", "--dataset=csv:TMP/short.csv", "--id_column=a"],
+            "timegan does not learn variable lengths",
+        ),
+        (["train", "--dataset=tfds:mnsit"], "Unknown TFDS dataset 'mnsit'"),
         (["fit"], "Expected a command, one of train, generate, evaluate; got fit"),
         (["evaluate", "--output_dir=x"], "--saved_model is required"),
         (["evaluate", "--saved_model=/no/model", "--output_dir=x"], "No SavedModel at /no/model"),

@@ -56,3 +56,33 @@ def test_bad_requests_are_named(export, tmp_path, overrides, error, message):
     with pytest.raises(error, match=message):
         config.validate()
         evaluate_lib.load_real_data(config, evaluate_lib.read_metadata(export))
+
+
+@pytest.mark.parametrize("kind", ["variable_length", "conditional"])
+def test_evaluate_handles_lengths_and_labels(kind, tmp_path):
+    from tests.data.long_format_test import write_long_csv
+
+    if kind == "variable_length":
+        lengths = np.random.default_rng(0).choice([3, 5, 8], size=150)
+        path = write_long_csv(tmp_path / "long.csv", lengths)
+        data = dict(dataset=f"csv:{path}", id_column="patient", time_column="time")
+    else:
+        x = np.random.default_rng(0).normal(size=(150, 8, 2))
+        np.savez(tmp_path / "labelled.npz", x=x, labels=np.arange(150) % 3)
+        data = dict(dataset=f"npz:{tmp_path / 'labelled.npz'}", conditional=True)
+    config = train_lib.TrainConfig(
+        seq_len=8, batch_size=32, epochs=1, units=4, verbose=0,
+        export_dir=str(tmp_path / "export"), **data,
+    )
+    export = train_lib.train(config).export_path
+    scores, _ = evaluate_lib.evaluate(
+        evaluate_lib.EvaluateConfig(
+            saved_model=export, output_dir=str(tmp_path / "out"), num_samples=100,
+            saliency_samples=4,
+        )
+    )
+    assert 0.0 <= scores["discriminative"] <= 0.5
+    assert np.isfinite(scores["predictive"]) and np.isfinite(scores["predictive_real"])
+    saliency = np.load(tmp_path / "out" / "saliency.npz")
+    assert saliency["synthetic"].shape == (4, 8, 2)
+    assert np.isfinite(saliency["synthetic"]).all()

@@ -2,6 +2,7 @@ import os
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from keras_rgan import train_lib
 
@@ -113,3 +114,78 @@ def test_existing_model_dir_and_file_export_path_are_refused(tmp_path):
     with pytest.raises(ValueError, match="is a file"):
         train_lib.TrainConfig(export_dir=str(tmp_path / "file"), **TINY).validate()
     assert (tmp_path / "run" / "model.keras").read_text() == "earlier work"
+
+
+def test_long_format_csv_trains_and_serves_the_data_length_distribution(tmp_path):
+    from tests.data.long_format_test import write_long_csv
+
+    rng = np.random.default_rng(0)
+    data_lengths = rng.choice([2, 4, 5, 8], size=240, p=[0.1, 0.2, 0.3, 0.4])
+    path = write_long_csv(tmp_path / "long.csv", data_lengths)
+    config = train_lib.TrainConfig(
+        dataset=f"csv:{path}", id_column="patient", time_column="time",
+        seq_len=8, batch_size=32, units=4, epochs=1, verbose=0,
+        export_dir=str(tmp_path / "export"),
+    )
+    result = train_lib.train(config)
+    train_data, _ = train_lib.load_split(config)
+    loaded = tf.saved_model.load(result.export_path)
+    served = loaded.signatures["serving_default"](
+        num_samples=tf.constant(4000), seed=tf.constant(0, tf.int64)
+    )
+    served_lengths = served["lengths"].numpy()
+    data_share = np.bincount(train_data.lengths, minlength=9) / len(train_data.lengths)
+    served_share = np.bincount(served_lengths, minlength=9) / len(served_lengths)
+    # Total variation distance between the two length distributions.
+    assert 0.5 * np.abs(data_share - served_share).sum() < 0.03
+    sequences = served["sequences"].numpy()
+    past_end = np.arange(8)[None, :] >= served_lengths[:, None]
+    assert np.all(sequences[past_end] == 0)
+
+
+def test_tfds_mnist_trains_label_conditional_offline(tmp_path):
+    import tensorflow_datasets as tfds
+
+    config = train_lib.TrainConfig(
+        dataset="tfds:mnist", seq_len=28, conditional=True, num_sequences=40,
+        batch_size=16, units=4, epochs=1, verbose=0,
+        export_dir=str(tmp_path / "export"),
+    )
+    with tfds.testing.mock_data(num_examples=40):
+        result = train_lib.train(config)
+    assert result.feature_names[:2] == ["image_col_0", "image_col_1"]
+    assert result.model.num_classes >= 2
+    loaded = tf.saved_model.load(result.export_path)
+    served = loaded.signatures["generate_with_labels"](
+        labels=tf.constant([0, 1], tf.int32), seed=tf.constant(0, tf.int64)
+    )
+    assert served["sequences"].shape == (2, 28, 28)
+    assert 0 <= served["sequences"].numpy().min() and served["sequences"].numpy().max() <= 255
+    with pytest.raises(ValueError, match="28 steps but seq_len=24"):
+        with tfds.testing.mock_data(num_examples=4):
+            train_lib.load_data(train_lib.TrainConfig(dataset="tfds:mnist"))
+
+
+def test_model_dir_holds_tensorboard_scalars_and_sample_images(tmp_path):
+    from tensorboard.backend.event_processing import plugin_event_accumulator
+
+    model_dir = tmp_path / "run"
+    train_lib.train(train_lib.TrainConfig(**{**TINY, "epochs": 2}, model_dir=str(model_dir)))
+    logs = model_dir / "logs"
+
+    def tags(folder):
+        accumulator = plugin_event_accumulator.EventAccumulator(str(folder))
+        accumulator.Reload()
+        return accumulator, set(accumulator.Tags()["tensors"])
+
+    scalars, scalar_tags = tags(logs / "train")
+    for name in ("d_loss", "g_loss", "d_real_accuracy", "d_fake_accuracy"):
+        assert f"epoch_{name}" in scalar_tags
+    accuracy = [
+        float(tf.make_ndarray(event.tensor_proto))
+        for event in scalars.Tensors("epoch_d_real_accuracy")
+    ]
+    assert len(accuracy) == 2 and all(0.0 <= a <= 1.0 for a in accuracy)
+    images, image_tags = tags(logs / "images")
+    assert "samples" in image_tags
+    assert [event.step for event in images.Tensors("samples")] == [0, 1]

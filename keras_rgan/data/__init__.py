@@ -3,6 +3,7 @@
 from keras_rgan.data.checks import check_sequences
 from keras_rgan.data.pipeline import make_dataset
 from keras_rgan.data.readers import read_csv
+from keras_rgan.data.readers import read_long_csv
 from keras_rgan.data.readers import read_npy
 from keras_rgan.data.scaling import MinMaxScaler
 from keras_rgan.data.sines import sine_waves
@@ -10,4 +11,6 @@ from keras_rgan.data.sources import SequenceData
 from keras_rgan.data.sources import load_sequences
 from keras_rgan.data.stocks import STOCKS_CSV
 from keras_rgan.data.stocks import load_stocks
+from keras_rgan.data.tfds_source import load_tfds
 from keras_rgan.data.windowing import make_windows
+from keras_rgan.data.windowing import pad_or_window

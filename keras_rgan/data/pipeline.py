@@ -1,9 +1,10 @@
 """The tf.data input pipeline for GAN training."""
 
+import numpy as np
 import tensorflow as tf
 
 
-def make_dataset(x, batch_size, seed=None, shuffle=True, labels=None):
+def make_dataset(x, batch_size, seed=None, shuffle=True, labels=None, lengths=None):
     """Builds a shuffled, batched, prefetched `tf.data.Dataset` of sequences.
 
     Batches have a static shape (`drop_remainder=True`), which keeps XLA and
@@ -17,6 +18,9 @@ def make_dataset(x, batch_size, seed=None, shuffle=True, labels=None):
         shuffle: bool. Whether to shuffle.
         labels: int array `(n,)` or None. With labels, the dataset yields
             `(sequences, labels)` pairs, as label-conditional models expect.
+        lengths: int array `(n,)` or None. For variable-length sequences:
+            each one's length. The sequences then come as a dict
+            `{"sequences", "lengths"}`, with steps past each length zeroed.
 
     Returns:
         A `tf.data.Dataset` yielding float32 `(batch_size, seq_len, features)`
@@ -38,6 +42,20 @@ def make_dataset(x, batch_size, seed=None, shuffle=True, labels=None):
         )
     if labels is not None and len(labels) != len(x):
         raise ValueError(f"{len(labels)} labels for {len(x)} sequences.")
+    if lengths is not None:
+        lengths = np.asarray(lengths)
+        if lengths.shape != (len(x),):
+            raise ValueError(f"{lengths.shape} lengths for {len(x)} sequences.")
+        if lengths.min() < 1 or lengths.max() > x.shape[1]:
+            raise ValueError(
+                f"lengths must lie in [1, {x.shape[1]}], got {lengths.min()} "
+                f"to {lengths.max()}."
+            )
+        steps = np.arange(x.shape[1])
+        x = {
+            "sequences": x * (steps[None, :] < lengths[:, None])[..., None],
+            "lengths": lengths.astype("int32"),
+        }
     dataset = tf.data.Dataset.from_tensor_slices(
         x if labels is None else (x, labels.astype("int32"))
     )

@@ -40,3 +40,51 @@ def make_windows(values, seq_len, stride=1):
         values, seq_len, axis=0
     )[::stride]
     return np.ascontiguousarray(windows.transpose(0, 2, 1), dtype=np.float32)
+
+
+def pad_or_window(sequences, seq_len, stride=1):
+    """Fits sequences of different lengths to `seq_len` steps.
+
+    Sequences shorter than `seq_len` are padded with zeros at the end;
+    longer ones are cut into windows (`make_windows`), each a full-length
+    sequence. Empty sequences are an error.
+
+    Args:
+        sequences: list of arrays `(length_i, features)`.
+        seq_len: int. Steps per output sequence.
+        stride: int. Steps between window starts of long sequences.
+
+    Returns:
+        A tuple `(x, lengths)`: float32 `(n, seq_len, features)` and int32
+        `(n,)`, where steps at and past `lengths[i]` of `x[i]` are zero.
+
+    Example:
+
+    >>> x, lengths = pad_or_window([np.ones((2, 1)), np.ones((5, 1))], 4)
+    >>> x.shape, lengths.tolist()
+    ((3, 4, 1), [2, 4, 4])
+    """
+    if seq_len < 1 or stride < 1:
+        raise ValueError(
+            f"seq_len and stride must be positive, got {seq_len} and {stride}."
+        )
+    if not len(sequences):
+        raise ValueError("No sequences to pad or window.")
+    pieces, lengths = [], []
+    for i, sequence in enumerate(sequences):
+        sequence = np.asarray(sequence, dtype=np.float32)
+        if sequence.ndim != 2 or len(sequence) == 0:
+            raise ValueError(
+                f"Sequence {i} has shape {sequence.shape}; expected "
+                "(length >= 1, features)."
+            )
+        if len(sequence) >= seq_len:
+            windows = make_windows(sequence, seq_len, stride)
+            pieces.append(windows)
+            lengths += [seq_len] * len(windows)
+        else:
+            padded = np.zeros((1, seq_len, sequence.shape[1]), np.float32)
+            padded[0, : len(sequence)] = sequence
+            pieces.append(padded)
+            lengths.append(len(sequence))
+    return np.concatenate(pieces), np.asarray(lengths, np.int32)

@@ -12,7 +12,8 @@ from keras_rgan.evaluation.post_hoc import train_test_split
 
 
 def discriminative_score(
-    real, synthetic, scaler=None, steps=2000, batch_size=128, seed=0
+    real, synthetic, scaler=None, steps=2000, batch_size=128, seed=0,
+    real_lengths=None, synthetic_lengths=None,
 ):
     """`|accuracy - 0.5|` of a fresh GRU classifier of real vs synthetic.
 
@@ -29,6 +30,8 @@ def discriminative_score(
         steps: int. Classifier training steps.
         batch_size: int.
         seed: int. Seeds the split, the classifier and the shuffling.
+        real_lengths, synthetic_lengths: int arrays or None. For
+            variable-length sequences: the classifier skips padded steps.
 
     Returns:
         float.
@@ -41,7 +44,10 @@ def discriminative_score(
     >>> 0.0 <= score <= 0.5
     True
     """
-    real, synthetic = scale_pair(real, synthetic, scaler)
+    real, synthetic = scale_pair(
+        real, synthetic, scaler, real_lengths, synthetic_lengths
+    )
+    masked = real_lengths is not None or synthetic_lengths is not None
     rng = as_rng(seed)
     real_train, real_test = train_test_split(real, rng)
     fake_train, fake_test = train_test_split(synthetic, rng)
@@ -49,7 +55,7 @@ def discriminative_score(
     y_train = np.concatenate([np.ones(len(real_train)), np.zeros(len(fake_train))])
     x_test = np.concatenate([real_test, fake_test])
     y_test = np.concatenate([np.ones(len(real_test)), np.zeros(len(fake_test))])
-    model = gru_model(real.shape[-1], outputs=1, seed=seed)
+    model = gru_model(real.shape[-1], outputs=1, seed=seed, masked=masked)
     loss = keras.losses.BinaryCrossentropy(from_logits=True)
     fit_steps(model, x_train, y_train.astype("float32"), steps, batch_size, seed, loss)
     logits = model.predict(x_test, batch_size=1024, verbose=0)[:, 0]

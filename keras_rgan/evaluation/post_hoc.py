@@ -7,14 +7,22 @@ import tensorflow as tf
 from keras_rgan.data.checks import check_sequences
 from keras_rgan.data.scaling import MinMaxScaler
 
+# Padded steps of variable-length sequences hold this value in every feature
+# once scaled (scaled data lies in [0, 1]); a `keras.layers.Masking` layer
+# makes the post-hoc classifiers skip them.
+PAD_VALUE = -10.0
 
-def scale_pair(real, synthetic, scaler=None):
+
+def scale_pair(real, synthetic, scaler=None, real_lengths=None, synthetic_lengths=None):
     """Checks both sets and scales them with the real data's scaler.
 
     Args:
         real: array `(n, seq_len, features)` in original units.
         synthetic: array of the same trailing shape.
         scaler: a fitted `MinMaxScaler`, or None to fit one on `real`.
+        real_lengths, synthetic_lengths: int arrays `(n,)` or None. For
+            variable-length sequences: steps past each length are set to
+            `PAD_VALUE`.
 
     Returns:
         `(real, synthetic)` as float32 arrays in the scaled space.
@@ -26,8 +34,37 @@ def scale_pair(real, synthetic, scaler=None):
             f"Real sequences have shape {real.shape[1:]} but synthetic ones "
             f"{synthetic.shape[1:]}; they must match."
         )
-    scaler = scaler or MinMaxScaler().fit(real)
-    return scaler.transform(real), scaler.transform(synthetic)
+    scaler = scaler or MinMaxScaler().fit(
+        real if real_lengths is None else _valid_steps(real, real_lengths)
+    )
+    return (
+        pad(scaler.transform(real), real_lengths),
+        pad(scaler.transform(synthetic), synthetic_lengths),
+    )
+
+
+def step_mask(lengths, seq_len):
+    """Boolean `(n, seq_len)`: True at each sequence's own steps."""
+    return np.arange(seq_len)[None, :] < np.asarray(lengths)[:, None]
+
+
+def _valid_steps(x, lengths):
+    return x[step_mask(lengths, x.shape[1])]
+
+
+def pad(x, lengths):
+    """`x` with `PAD_VALUE` past each sequence's length (None: unchanged)."""
+    if lengths is None:
+        return np.asarray(x, np.float32)
+    lengths = np.asarray(lengths)
+    if lengths.shape != (len(x),) or lengths.min() < 1 or lengths.max() > x.shape[1]:
+        raise ValueError(
+            f"lengths must be {len(x)} integers in [1, {x.shape[1]}], got "
+            f"shape {lengths.shape}."
+        )
+    return np.where(step_mask(lengths, x.shape[1])[..., None], x, PAD_VALUE).astype(
+        np.float32
+    )
 
 
 def train_test_split(x, rng, train_fraction=0.8):
@@ -37,16 +74,22 @@ def train_test_split(x, rng, train_fraction=0.8):
     return x[order[:cut]], x[order[cut:]]
 
 
-def gru_model(num_features, outputs, activation=None, return_sequences=False, seed=0):
+def gru_model(
+    num_features, outputs, activation=None, return_sequences=False, seed=0,
+    masked=False,
+):
     """A fresh one-layer GRU (hidden = features // 2, at least 1) with a dense head.
 
     Every weight is seeded, so the same seed gives the same model without
-    touching Keras' global random state.
+    touching Keras' global random state. With `masked`, steps whose every
+    feature is `PAD_VALUE` are skipped.
     """
     hidden = max(1, num_features // 2)
+    masking = [keras.layers.Masking(PAD_VALUE)] if masked else []
     return keras.Sequential(
         [
             keras.Input((None, num_features)),
+            *masking,
             keras.layers.GRU(
                 hidden,
                 return_sequences=return_sequences,
@@ -62,11 +105,14 @@ def gru_model(num_features, outputs, activation=None, return_sequences=False, se
     )
 
 
-def fit_steps(model, x, y, steps, batch_size, seed, loss):
-    """Trains `model` for `steps` Adam steps on shuffled batches of `(x, y)`."""
+def fit_steps(model, x, y, steps, batch_size, seed, loss, sample_weight=None):
+    """Trains `model` for `steps` Adam steps on shuffled batches of `(x, y)`
+    (weighted per sample, or per step, by `sample_weight`)."""
     model.compile(optimizer=keras.optimizers.Adam(), loss=loss, steps_per_execution=50)
     dataset = (
-        tf.data.Dataset.from_tensor_slices((x, y))
+        tf.data.Dataset.from_tensor_slices(
+            (x, y) if sample_weight is None else (x, y, sample_weight)
+        )
         .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
         .repeat()
         .batch(batch_size)

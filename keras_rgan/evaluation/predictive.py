@@ -5,6 +5,7 @@ import numpy as np
 from keras_rgan.evaluation.post_hoc import fit_steps
 from keras_rgan.evaluation.post_hoc import gru_model
 from keras_rgan.evaluation.post_hoc import scale_pair
+from keras_rgan.evaluation.post_hoc import step_mask
 
 
 def _inputs_and_targets(x):
@@ -12,8 +13,16 @@ def _inputs_and_targets(x):
     return x[:, :-1, :-1], x[:, 1:, -1:]
 
 
+def _target_weights(x, lengths):
+    """1 where the target step `t + 1` lies within the sequence, else 0."""
+    if lengths is None:
+        return np.ones(x[:, 1:, 0].shape, np.float32)
+    return step_mask(lengths, x.shape[1])[:, 1:].astype(np.float32)
+
+
 def predictive_score(
-    real, synthetic, scaler=None, steps=5000, batch_size=128, seed=0
+    real, synthetic, scaler=None, steps=5000, batch_size=128, seed=0,
+    real_lengths=None, synthetic_lengths=None,
 ):
     """Mean absolute error on real data of a predictor trained on synthetic.
 
@@ -31,6 +40,9 @@ def predictive_score(
         steps: int. Predictor training steps.
         batch_size: int.
         seed: int.
+        real_lengths, synthetic_lengths: int arrays or None. For
+            variable-length sequences: only targets within each sequence's
+            length are learned and scored.
 
     Returns:
         float.
@@ -43,7 +55,9 @@ def predictive_score(
     >>> 0.0 <= mae <= 1.0
     True
     """
-    real, synthetic = scale_pair(real, synthetic, scaler)
+    real, synthetic = scale_pair(
+        real, synthetic, scaler, real_lengths, synthetic_lengths
+    )
     if real.shape[-1] < 2:
         raise ValueError(
             "The predictive score needs at least 2 features (it predicts the "
@@ -53,7 +67,11 @@ def predictive_score(
     model = gru_model(
         x.shape[-1], outputs=1, activation="sigmoid", return_sequences=True, seed=seed
     )
-    fit_steps(model, x, y, steps, batch_size, seed, loss="mean_absolute_error")
+    fit_steps(
+        model, x, y, steps, batch_size, seed, loss="mean_absolute_error",
+        sample_weight=_target_weights(synthetic, synthetic_lengths),
+    )
     x_real, y_real = _inputs_and_targets(real)
     predictions = model.predict(x_real, batch_size=1024, verbose=0)
-    return float(np.mean(np.abs(predictions - y_real)))
+    weights = _target_weights(real, real_lengths)[..., None]
+    return float(np.sum(np.abs(predictions - y_real) * weights) / np.sum(weights))

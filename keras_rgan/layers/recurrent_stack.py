@@ -90,6 +90,7 @@ class RecurrentStack(keras.layers.Layer):
         self.num_layers = num_layers
         self.dense_units = dense_units
         self.return_sequences = return_sequences
+        self.supports_masking = True
 
     @property
     def output_dim(self):
@@ -106,13 +107,18 @@ class RecurrentStack(keras.layers.Layer):
             layer.build(shape)
             shape = shape[:-1] + (size,)
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
         x = inputs
         for layer in self.recurrent_layers:
-            x = layer(x, training=training)
+            # A mask `(batch, steps)` (False at padded steps) makes each
+            # recurrent layer skip those steps, carrying its state over them.
+            x = layer(x, mask=mask, training=training)
         for layer in self.dense_layers:
             x = layer(x)
         return x
+
+    def compute_mask(self, inputs, mask=None):
+        return mask if self.return_sequences else None
 
     def compute_output_shape(self, input_shape):
         if self.return_sequences:

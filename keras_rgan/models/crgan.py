@@ -52,6 +52,9 @@ class CRGAN(SequenceGAN):
         label_dim: int. Size of each player's label embedding.
         label_frequencies: list of float or None. Class frequencies of the
             training data, used when labels are drawn.
+        length_frequencies: list of `seq_len` floats or None. For
+            variable-length data (padded to `seq_len`, with lengths): how
+            often each length `1..seq_len` occurs; see `SequenceGAN`.
 
     Example:
 
@@ -85,9 +88,15 @@ class CRGAN(SequenceGAN):
         num_classes=0,
         label_dim=8,
         label_frequencies=None,
+        length_frequencies=None,
         **kwargs,
     ):
         dense_units = list(dense_units)
+        if condition_steps and length_frequencies is not None:
+            raise ValueError(
+                "Prefix conditioning (condition_steps > 0) needs fixed-length "
+                "sequences; variable-length data trains with condition_steps=0."
+            )
         check_backbone(cell, units, num_layers, dense_units)
         if not 0 <= condition_steps < seq_len:
             raise ValueError(
@@ -119,6 +128,7 @@ class CRGAN(SequenceGAN):
             num_classes=num_classes,
             label_dim=label_dim,
             label_frequencies=label_frequencies,
+            length_frequencies=length_frequencies,
             **kwargs,
         )
 
@@ -150,9 +160,10 @@ class CRGAN(SequenceGAN):
         mask = steps[None, :, None] * tf.reshape(has_prefix, (-1, 1, 1))
         return values, mask
 
-    def split_batch(self, real, labels=None):
+    def split_batch(self, real, condition):
         if self.condition_steps == 0:
-            return super().split_batch(real, labels)
+            return super().split_batch(real, condition)
+        labels = condition.get("labels")
         half = tf.shape(real)[0] // 2
         generator_part, discriminator_part = real[:half], real[half : 2 * half]
         keep = keras.random.uniform(
@@ -165,7 +176,7 @@ class CRGAN(SequenceGAN):
             ),
         }
         d_labels = None if labels is None else labels[half : 2 * half]
-        return discriminator_part, d_labels, condition
+        return discriminator_part, {"labels": d_labels}, condition
 
     def _prefix_or_none(self, noise, condition):
         prefix = (condition or {}).get("prefix")

@@ -53,13 +53,20 @@ class RecurrentDiscriminator(keras.Model):
         self.num_layers = num_layers
         self.dense_units = list(dense_units)
         self.per_step_logits = per_step_logits
+        self.supports_masking = True
 
     def build(self, input_shape):
         self.backbone.build(input_shape)
         self.logit_dense.build(self.backbone.compute_output_shape(input_shape))
 
-    def call(self, sequences, training=None):
-        return self.logit_dense(self.backbone(sequences, training=training))
+    def call(self, sequences, training=None, mask=None):
+        """Logits; a boolean `mask` `(batch, seq_len)` skips padded steps."""
+        return self.logit_dense(
+            self.backbone(sequences, training=training, mask=mask)
+        )
+
+    def compute_mask(self, inputs, mask=None):
+        return None  # Losses weight per-step logits themselves.
 
     def get_config(self):
         config = super().get_config()

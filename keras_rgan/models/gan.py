@@ -52,6 +52,19 @@ class SequenceGAN(keras.Model):
         scaler: a fitted `keras_rgan.data.MinMaxScaler`, or None when the data
             is used as it is (already in `[0, 1]`).
         seed: int or None. Seed of the training noise.
+        num_classes: int. Classes of a label-conditional model (0: none); the
+            data then yields `(sequences, labels)`.
+        label_dim: int. Size of each player's label embedding.
+        label_frequencies: list of `num_classes` floats or None. How often
+            each class occurs in the training data; generation draws labels
+            from them.
+        length_frequencies: list of `seq_len` floats or None. For
+            variable-length data: how often each length `1..seq_len` occurs
+            in the training data. The data then yields
+            `{"sequences", "lengths"}`; generation draws lengths from these
+            frequencies, the generator is told each sequence's length and its
+            padded steps are zero, and the discriminator skips padded steps
+            (a Keras mask), so they never reach a loss.
     """
 
     def __init__(
@@ -67,9 +80,20 @@ class SequenceGAN(keras.Model):
         num_classes=0,
         label_dim=8,
         label_frequencies=None,
+        length_frequencies=None,
         **kwargs,
     ):
         num_features = num_features or generator.num_features
+        if length_frequencies is not None and (
+            len(length_frequencies) != seq_len
+            or min(length_frequencies) < 0
+            or sum(length_frequencies) <= 0
+        ):
+            raise ValueError(
+                f"length_frequencies needs {seq_len} non-negative entries (one "
+                f"per length 1..seq_len) with a positive sum, got "
+                f"{list(length_frequencies)}."
+            )
         if num_classes < 0 or (num_classes and label_dim < 1):
             raise ValueError(
                 "num_classes must be >= 0 and label_dim positive, got "
@@ -100,6 +124,10 @@ class SequenceGAN(keras.Model):
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        # Share of real (generated) sequences the discriminator calls real
+        # (generated), for TensorBoard.
+        self.real_accuracy_tracker = keras.metrics.Mean(name="d_real_accuracy")
+        self.fake_accuracy_tracker = keras.metrics.Mean(name="d_fake_accuracy")
         # === Config ===
         self.seq_len = seq_len
         self.latent_dim = latent_dim
@@ -111,6 +139,11 @@ class SequenceGAN(keras.Model):
         self.label_dim = label_dim
         self.label_frequencies = (
             None if label_frequencies is None else [float(f) for f in label_frequencies]
+        )
+        self.length_frequencies = (
+            None
+            if length_frequencies is None
+            else [float(f) for f in length_frequencies]
         )
         if num_classes:
             # Labels are embedded separately for each player and fed to it at
@@ -141,9 +174,15 @@ class SequenceGAN(keras.Model):
         return self.label_dim if self.num_classes else 0
 
     @property
+    def variable_length(self):
+        """Whether sequences have lengths of their own (padded to `seq_len`)."""
+        return self.length_frequencies is not None
+
+    @property
     def discriminator_input_dim(self):
-        """Per-step size of what the discriminator reads."""
-        return self.num_features + self.label_input_dim
+        """Per-step size of what the discriminator reads: the sequence, the
+        label embedding and, for variable lengths, the length (a fraction)."""
+        return self.num_features + self.label_input_dim + int(self.variable_length)
 
     @property
     def noise_dim(self):
@@ -152,8 +191,9 @@ class SequenceGAN(keras.Model):
 
     @property
     def generator_input_dim(self):
-        """Per-step size of the generator's input (noise, plus conditions)."""
-        return self.noise_dim + self.label_input_dim
+        """Per-step size of the generator's input: noise, the label embedding
+        and, for variable lengths, the length and whether the step is on."""
+        return self.noise_dim + self.label_input_dim + 2 * int(self.variable_length)
 
     def _structure_noise(self, normal):
         """Holds the per-sequence dimensions of a normal draw fixed over time."""
@@ -169,49 +209,103 @@ class SequenceGAN(keras.Model):
         """Maps noise to sequences in the scaled space."""
         return self.fake_from_noise(noise, training=training)
 
-    # === Conditions: labels here, a real prefix in CRGAN ===
+    # === Conditions: labels and lengths here, a real prefix in CRGAN ===
     #
     # A condition is a dict: "labels" (int, (batch,)) for label-conditional
-    # models; subclasses add their own entries.
+    # models, "lengths" (int, (batch,)) for variable-length ones; subclasses
+    # add their own entries. Missing lengths mean full-length sequences.
 
-    def _with_labels(self, sequences, labels, player):
-        """`sequences` with `player`'s embedding of the labels at every step."""
-        if not self.num_classes:
-            return sequences
-        embedding = getattr(self, f"{player}_labels")
-        embedded = embedding(tf.cast(labels, "int32"))
+    def _lengths(self, condition, batch_size):
+        lengths = (condition or {}).get("lengths")
+        if lengths is None:
+            return tf.fill([batch_size], self.seq_len)
+        return tf.cast(lengths, "int32")
+
+    def _with_conditions(self, sequences, condition, player):
+        """`sequences` with `player`'s per-step conditions appended."""
+        condition = condition or {}
+        parts = [sequences]
         steps = tf.shape(sequences)[1]
-        return tf.concat(
-            [sequences, tf.repeat(embedded[:, None, :], steps, axis=1)], axis=-1
-        )
+        if self.num_classes:
+            labels = condition.get("labels")
+            if labels is None:
+                raise ValueError("This model is label-conditional: give labels.")
+            embedded = getattr(self, f"{player}_labels")(tf.cast(labels, "int32"))
+            parts.append(tf.repeat(embedded[:, None, :], steps, axis=1))
+        if self.variable_length:
+            lengths = self._lengths(condition, tf.shape(sequences)[0])
+            fraction = tf.cast(lengths, sequences.dtype) / float(self.seq_len)
+            parts.append(tf.repeat(fraction[:, None, None], steps, axis=1))
+            if player == "generator":
+                on = tf.sequence_mask(lengths, steps, dtype=sequences.dtype)
+                parts.append(on[..., None])
+        return tf.concat(parts, axis=-1) if len(parts) > 1 else sequences
 
-    def split_batch(self, real, labels=None):
-        """Splits a real batch into `(d_real, d_labels, condition)`.
+    def step_mask(self, condition, sequences):
+        """Float `(batch, steps, 1)`: 1 at the steps of each sequence, 0 at
+        padded steps (None for fixed-length models)."""
+        if not self.variable_length:
+            return None
+        lengths = self._lengths(condition, tf.shape(sequences)[0])
+        mask = tf.sequence_mask(lengths, tf.shape(sequences)[1], sequences.dtype)
+        return mask[..., None]
 
-        `d_real` (with `d_labels`) is what the discriminator judges as real;
-        `condition` is what the generator is given for its fakes.
+    def split_batch(self, real, condition):
+        """Splits a real batch into `(d_real, d_condition, g_condition)`.
+
+        `d_real` (with `d_condition`) is what the discriminator judges as
+        real; `g_condition` is what the generator is given for its fakes.
         """
-        return real, labels, {"labels": labels}
+        return real, condition, condition
 
     def generator_inputs(self, noise, condition=None):
-        """The generator's per-step input: noise, plus embedded labels."""
-        labels = (condition or {}).get("labels")
-        if self.num_classes and labels is None:
-            raise ValueError("This model is label-conditional: give labels.")
-        return self._with_labels(noise, labels, "generator")
+        """The generator's per-step input: noise, plus its conditions."""
+        return self._with_conditions(noise, condition, "generator")
 
     def fake_from_noise(self, noise, condition=None, training=False):
-        """Generated sequences in the scaled space, for noise and condition."""
-        return self.generator(
+        """Generated sequences in the scaled space, for noise and condition;
+        padded steps (past each sequence's length) are zero."""
+        generated = self.generator(
             self.generator_inputs(noise, condition), training=training
         )
+        mask = self.step_mask(condition, generated)
+        return generated if mask is None else generated * mask
 
-    def judge(self, sequences, labels=None, training=False):
-        """The discriminator's logits for scaled sequences (and labels)."""
+    def judge(self, sequences, condition=None, training=False):
+        """The discriminator's logits for scaled sequences (and condition).
+
+        For variable-length models, padded steps are zeroed and masked, so
+        the discriminator skips them.
+        """
+        mask = self.step_mask(condition, sequences)
+        if mask is not None:
+            sequences = sequences * mask
         return self.discriminator(
-            self._with_labels(sequences, labels, "discriminator"),
+            self._with_conditions(sequences, condition, "discriminator"),
             training=training,
+            mask=None if mask is None else mask[..., 0] > 0,
         )
+
+    def logit_weights(self, logits, condition):
+        """Weights of per-step logits (0 at padded steps), else None."""
+        if not self.variable_length or logits.shape.rank < 3:
+            return None
+        return self.step_mask(condition, logits)
+
+    def lengths_from_seed(self, num_samples, seed):
+        """Lengths drawn from the training length frequencies (all `seq_len`
+        for fixed-length models), fixed by `seed`."""
+        if not self.variable_length:
+            return tf.fill([num_samples], tf.constant(self.seq_len, tf.int32))
+        logits = tf.math.log(
+            tf.constant([self.length_frequencies], tf.float32) + 1e-12
+        )
+        draws = tf.random.stateless_categorical(
+            logits,
+            num_samples,
+            seed=tf.stack([tf.cast(seed, tf.int64), tf.constant(-2, tf.int64)]),
+        )
+        return tf.cast(draws[0], tf.int32) + 1
 
     def labels_from_seed(self, num_samples, seed):
         """Labels drawn from the training label frequencies, fixed by `seed`."""
@@ -290,7 +384,12 @@ class SequenceGAN(keras.Model):
 
     @property
     def metrics(self):
-        return [self.d_loss_tracker, self.g_loss_tracker]
+        return [
+            self.d_loss_tracker,
+            self.g_loss_tracker,
+            self.real_accuracy_tracker,
+            self.fake_accuracy_tracker,
+        ]
 
     def generator_variables(self):
         """The variables the generator's optimizer trains."""
@@ -310,25 +409,32 @@ class SequenceGAN(keras.Model):
         start = replica_id * batch_size
         return noise[start : start + batch_size]
 
-    def _discriminator_step(self, real, real_labels, condition, batch_size, scale):
+    def _discriminator_step(self, real, d_condition, g_condition, batch_size, scale):
         """One discriminator update; real and generated sequences in one call."""
         fake = self.fake_from_noise(
-            self.training_noise(batch_size), condition, training=True
+            self.training_noise(batch_size), g_condition, training=True
         )
-        fake_labels = condition.get("labels")
-        labels = (
-            None if real_labels is None else tf.concat([real_labels, fake_labels], 0)
-        )
+        both = {
+            key: tf.concat([d_condition[key], g_condition[key]], axis=0)
+            for key in ("labels", "lengths")
+            if d_condition.get(key) is not None
+        }
         with tf.GradientTape() as tape:
-            logits = self.judge(tf.concat([real, fake], axis=0), labels, training=True)
+            logits = self.judge(tf.concat([real, fake], axis=0), both, training=True)
             real_logits, fake_logits = tf.split(logits, 2, axis=0)
-            d_loss = self.gan_loss_fns.discriminator(real_logits, fake_logits)
+            weights = self.logit_weights(logits, both)
+            real_weights, fake_weights = (
+                (None, None) if weights is None else tf.split(weights, 2, axis=0)
+            )
+            d_loss = self.gan_loss_fns.discriminator(
+                real_logits, fake_logits, real_weights, fake_weights
+            )
             if self.gan_loss_fns.gradient_penalty_weight:
                 epsilon = keras.random.uniform(
                     (batch_size, 1, 1), seed=self.seed_generator
                 )
                 critic = lambda x, training: self.judge(  # noqa: E731
-                    x, real_labels, training=training
+                    x, d_condition, training=training
                 )
                 d_loss += self.gan_loss_fns.gradient_penalty_weight * (
                     losses.gradient_penalty(critic, real, fake, epsilon)
@@ -336,44 +442,91 @@ class SequenceGAN(keras.Model):
             scaled_loss = d_loss * scale
         d_variables = self.discriminator.trainable_variables
         self.d_optimizer.apply(tape.gradient(scaled_loss, d_variables), d_variables)
-        return d_loss
+        return d_loss, self._accuracies(logits, weights)
 
-    def train_step(self, data):
+    def _accuracies(self, logits, weights):
+        """Shares of real and of generated sequences judged correctly.
+
+        `logits` hold the real half, then the generated half. The threshold
+        is 0 for cross-entropy logits; a Wasserstein critic's scores have no
+        fixed zero, so its threshold is the midpoint of the two means.
+        """
+        logits = tf.reshape(logits, [tf.shape(logits)[0], -1])
+        if weights is None:
+            per_sequence = tf.reduce_mean(logits, axis=1)
+        else:
+            weights = tf.reshape(weights, tf.shape(logits))
+            per_sequence = tf.reduce_sum(logits * weights, 1) / tf.reduce_sum(weights, 1)
+        real, fake = tf.split(per_sequence, 2, axis=0)
+        threshold = 0.0
+        if self.gan_loss_fns.gradient_penalty_weight:
+            threshold = 0.5 * (tf.reduce_mean(real) + tf.reduce_mean(fake))
+        return (
+            tf.reduce_mean(tf.cast(real > threshold, tf.float32)),
+            tf.reduce_mean(tf.cast(fake < threshold, tf.float32)),
+        )
+
+    def unpack_batch(self, data):
+        """`(real, condition)` from a batch: sequences or
+        `{"sequences", "lengths"}`, with labels for label-conditional models.
+        """
         real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        lengths = None
+        if isinstance(real, dict):
+            lengths = real.get("lengths")
+            real = real["sequences"]
         if self.num_classes and labels is None:
             raise ValueError(
                 "This model is label-conditional: the data must yield "
                 "(sequences, labels)."
             )
-        if not self.num_classes:
-            labels = None
-        real, real_labels, condition = self.split_batch(
-            tf.cast(real, self.compute_dtype), labels
-        )
+        if self.variable_length and lengths is None:
+            raise ValueError(
+                "This model learns variable lengths: the data must yield "
+                '{"sequences": ..., "lengths": ...}.'
+            )
+        if not self.variable_length and lengths is not None:
+            raise ValueError(
+                "The data has lengths but this model was built for fixed-length "
+                "sequences: build it with length_frequencies."
+            )
+        condition = {
+            "labels": labels if self.num_classes else None,
+            "lengths": None if lengths is None else tf.cast(lengths, "int32"),
+        }
+        return tf.cast(real, self.compute_dtype), condition
+
+    def train_step(self, data):
+        real, condition = self.unpack_batch(data)
+        real, d_condition, g_condition = self.split_batch(real, condition)
         batch_size = tf.shape(real)[0]
         num_replicas, _ = _replica_info()
         replica_scale = 1.0 / num_replicas
 
         for _ in range(self.d_steps):
-            d_loss = self._discriminator_step(
-                real, real_labels, condition, batch_size, replica_scale
+            d_loss, (real_accuracy, fake_accuracy) = self._discriminator_step(
+                real, d_condition, g_condition, batch_size, replica_scale
             )
 
         # Generator step, on fresh noise.
         noise = self.training_noise(batch_size)
         with tf.GradientTape() as tape:
             fake_logits = self.judge(
-                self.fake_from_noise(noise, condition, training=True),
-                condition.get("labels"),
+                self.fake_from_noise(noise, g_condition, training=True),
+                g_condition,
                 training=True,
             )
-            g_loss = self.gan_loss_fns.generator(fake_logits)
+            g_loss = self.gan_loss_fns.generator(
+                fake_logits, self.logit_weights(fake_logits, g_condition)
+            )
             scaled_loss = g_loss * replica_scale
         g_variables = self.generator_variables()
         self.g_optimizer.apply(tape.gradient(scaled_loss, g_variables), g_variables)
 
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
+        self.real_accuracy_tracker.update_state(real_accuracy)
+        self.fake_accuracy_tracker.update_state(fake_accuracy)
         return self.logs()
 
     def logs(self):
@@ -430,34 +583,50 @@ class SequenceGAN(keras.Model):
             return scaled
         return self.scaler.inverse_transform(scaled)
 
-    def sequences_from_noise(self, noise, labels=None):
-        """Generated sequences in original units, for the given noise."""
-        return self.to_original_units(self.fake_from_noise(noise, {"labels": labels}))
+    def sequences_from_noise(self, noise, labels=None, lengths=None):
+        """Generated sequences in original units, for the given noise (and,
+        for variable-length models, `lengths`: padded steps are zero)."""
+        condition = {"labels": labels, "lengths": lengths}
+        sequences = self.to_original_units(self.fake_from_noise(noise, condition))
+        mask = self.step_mask(condition, sequences)
+        return sequences if mask is None else sequences * mask
 
-    def discriminator_logits(self, scaled, labels=None):
+    def discriminator_logits(self, scaled, condition=None):
         """The discriminator's output for sequences in the scaled space."""
-        return self.judge(scaled, labels)
+        return self.judge(scaled, condition)
 
-    def discriminate(self, sequences, labels=None):
+    def discriminate(self, sequences, labels=None, lengths=None):
         """The discriminator's logit per sequence, for original-unit input.
 
-        Per-step logits are averaged over time. Returns `(batch,)`.
+        Per-step logits are averaged over time (over each sequence's own
+        steps, for variable-length models). Returns `(batch,)`.
         """
         scaled = sequences if self.scaler is None else self.scaler.transform(sequences)
-        logits = self.discriminator_logits(scaled, labels)
-        return tf.reshape(tf.reduce_mean(logits, axis=list(range(1, logits.shape.rank))), [-1])
+        condition = {"labels": labels, "lengths": lengths}
+        logits = self.discriminator_logits(scaled, condition)
+        logits = tf.reshape(logits, [tf.shape(logits)[0], -1])
+        weights = self.logit_weights(logits[..., None], condition)
+        if weights is None:
+            return tf.reduce_mean(logits, axis=1)
+        weights = weights[..., 0]
+        return tf.reduce_sum(logits * weights, axis=1) / tf.reduce_sum(weights, axis=1)
 
-    def generate_from_seed(self, num_samples, seed, labels=None):
-        """Generated sequences in original units, fixed by `seed` (tensors).
+    def generate_from_seed(self, num_samples, seed, labels=None, lengths=None):
+        """`(sequences, lengths)`: generated sequences in original units and
+        their lengths, fixed by `seed` (tensors).
 
         A label-conditional model draws labels from the training frequencies
-        unless `labels` are given (then `num_samples` is their count).
+        unless `labels` are given (then `num_samples` is their count); a
+        variable-length model draws lengths likewise.
         """
         if self.num_classes and labels is None:
             labels = self.labels_from_seed(num_samples, seed)
-        return self.sequences_from_noise(self.noise_from_seed(num_samples, seed), labels)
+        if lengths is None:
+            lengths = self.lengths_from_seed(num_samples, seed)
+        noise = self.noise_from_seed(num_samples, seed)
+        return self.sequences_from_noise(noise, labels, lengths), lengths
 
-    def generate(self, num_samples, seed=None, labels=None):
+    def generate(self, num_samples, seed=None, labels=None, return_lengths=False):
         """Generates sequences in the data's original units.
 
         The same seed gives the same sequences here and from the exported
@@ -470,9 +639,13 @@ class SequenceGAN(keras.Model):
             labels: int array `(num_samples,)` or None. Classes to generate,
                 for a label-conditional model; None draws them from the
                 training frequencies.
+            return_lengths: bool. Also return each sequence's length (all
+                `seq_len` unless the model learned variable lengths; steps
+                past a sequence's length are zero).
 
         Returns:
-            A float32 NumPy array `(num_samples, seq_len, num_features)`.
+            A float32 NumPy array `(num_samples, seq_len, num_features)`, or
+            with `return_lengths` a pair `(sequences, lengths)`.
         """
         if not isinstance(num_samples, (int, np.integer)) or num_samples < 1:
             raise ValueError(
@@ -492,10 +665,12 @@ class SequenceGAN(keras.Model):
                 self.generate_from_seed, reduce_retracing=True
             )
         with self.averaged_generator():
-            sequences = self._generate_function(
+            sequences, lengths = self._generate_function(
                 tf.constant(num_samples, tf.int32), tf.constant(seed, tf.int64), labels
             )
-            return sequences.numpy()
+        if return_lengths:
+            return sequences.numpy(), lengths.numpy()
+        return sequences.numpy()
 
     def check_labels(self, labels):
         """Checks class labels for this model; returns them as int32 NumPy."""
@@ -530,6 +705,7 @@ class SequenceGAN(keras.Model):
                 "num_classes": self.num_classes,
                 "label_dim": self.label_dim,
                 "label_frequencies": self.label_frequencies,
+                "length_frequencies": self.length_frequencies,
                 "scaler": None
                 if self.scaler is None
                 else keras.saving.serialize_keras_object(self.scaler),

@@ -31,6 +31,9 @@ class RGAN(SequenceGAN):
         label_dim: int. Size of each player's label embedding.
         label_frequencies: list of float or None. Class frequencies of the
             training data, used when labels are drawn.
+        length_frequencies: list of `seq_len` floats or None. For
+            variable-length data (padded to `seq_len`, with lengths): how
+            often each length `1..seq_len` occurs; see `SequenceGAN`.
 
     Example:
 

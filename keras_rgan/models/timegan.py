@@ -104,6 +104,11 @@ class TimeGAN(SequenceGAN):
         **kwargs,
     ):
         check_backbone(cell, hidden_dim, num_layers, [])
+        if kwargs.get("num_classes") or kwargs.get("length_frequencies"):
+            raise ValueError(
+                "TimeGAN takes neither labels nor variable lengths; use RGAN "
+                "or CRGAN for label-conditional or variable-length data."
+            )
         if embedding_epochs < 0 or supervised_epochs < 0:
             raise ValueError(
                 "embedding_epochs and supervised_epochs must be >= 0, got "
@@ -307,8 +312,8 @@ class TimeGAN(SequenceGAN):
             self.supervisor(fake_embedded, training=training), training=training
         )
 
-    def discriminator_logits(self, scaled, labels=None):
-        del labels  # TimeGAN is not label-conditional.
+    def discriminator_logits(self, scaled, condition=None):
+        del condition  # TimeGAN is neither label-conditional nor variable-length.
         return self.discriminator(self.embedder(scaled, training=False), training=False)
 
     # === Config ===

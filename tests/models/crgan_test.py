@@ -64,10 +64,12 @@ def test_split_batch_gives_the_generator_one_half_and_the_discriminator_the_othe
     real = tf.constant(np.arange(8 * SEQ_LEN * FEATURES, dtype="float32").reshape(
         8, SEQ_LEN, FEATURES))
     labels = tf.constant([0, 1, 2, 3, 4, 5, 6, 7])
-    discriminator_real, d_labels, condition = gan.split_batch(real, labels)
+    discriminator_real, d_condition, condition = gan.split_batch(
+        real, {"labels": labels, "lengths": None}
+    )
     values, mask = condition["prefix"]
     np.testing.assert_array_equal(discriminator_real, real[4:])
-    np.testing.assert_array_equal(d_labels, [4, 5, 6, 7])
+    np.testing.assert_array_equal(d_condition["labels"], [4, 5, 6, 7])
     np.testing.assert_array_equal(condition["labels"], [0, 1, 2, 3])
     np.testing.assert_array_equal(values[:, :K], real[:4, :K])
     assert np.all(values[:, K:] == 0)

@@ -12,7 +12,7 @@ def test_one_train_step_changes_both_players_and_losses_are_finite():
     g_before = [w.numpy() for w in gan.generator.trainable_weights]
     d_before = [w.numpy() for w in gan.discriminator.trainable_weights]
     logs = gan.train_on_batch(helpers.tiny_data(16), return_dict=True)
-    assert set(logs) == {"d_loss", "g_loss"}
+    assert set(logs) == {"d_loss", "g_loss", "d_real_accuracy", "d_fake_accuracy"}
     assert all(np.isfinite(v) for v in logs.values())
     g_after = [w.numpy() for w in gan.generator.trainable_weights]
     d_after = [w.numpy() for w in gan.discriminator.trainable_weights]
@@ -31,7 +31,8 @@ def test_fit_on_dataset_with_callbacks(steps_per_execution):
         on_epoch_end=lambda epoch, logs: seen.append(dict(logs))
     )
     history = gan.fit(dataset, epochs=2, callbacks=[callback], verbose=0)
-    assert len(seen) == 2 and set(seen[0]) == {"d_loss", "g_loss"}
+    assert len(seen) == 2 and set(seen[0]) == {
+        "d_loss", "g_loss", "d_real_accuracy", "d_fake_accuracy"}
     assert np.isfinite(history.history["d_loss"]).all()
     assert int(gan.g_optimizer.iterations) == 2 * 6
 

@@ -1,0 +1,123 @@
+"""Time to quality: training time until the discriminative score on Sines
+first drops below a threshold (.05), with the default recipe, on this CPU.
+
+Trains `keras-rgan train`'s defaults on Sines, scores the model every
+`--eval_every` epochs (the discriminative score of BENCHMARKS.md, mean of
+`--classifier_runs` classifiers) and stops at the first score below
+`--threshold`. Training time excludes the scoring.
+
+    python benchmarks/time_to_quality.py            # trains (about 10 minutes)
+    python benchmarks/time_to_quality.py --quick    # reads the recorded curves
+
+`--quick` trains nothing: it reads the score-against-time curves that
+`benchmarks/quality.py` recorded for the default recipe
+(`benchmarks/results/quality.jsonl`) and reports their first point below the
+threshold, saying so. Writes `benchmarks/results/time_to_quality.md`.
+"""
+
+import json
+import os
+import sys
+
+from absl import app
+from absl import flags
+
+from keras_rgan import train_lib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402
+from quality import ScoreCurve  # noqa: E402
+
+RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+_QUICK = flags.DEFINE_bool("quick", False, "Read the recorded curves instead of training.")
+_THRESHOLD = flags.DEFINE_float("threshold", 0.05, "Discriminative score to reach.")
+_EVAL_EVERY = flags.DEFINE_integer("eval_every", 10, "Epochs between scores.")
+_MAX_EPOCHS = flags.DEFINE_integer("max_epochs", 200, "Give up after this many epochs.")
+_CLASSIFIER_RUNS = flags.DEFINE_integer("classifier_runs", 3, "Classifiers per score.")
+_SEED = flags.DEFINE_integer("seed", 0, "Training seed.")
+_OUTPUT = flags.DEFINE_string(
+    "output", os.path.join(RESULTS_DIR, "time_to_quality.md"), "Markdown output."
+)
+_QUALITY = os.path.join(RESULTS_DIR, "quality.jsonl")
+
+
+class StopBelow(ScoreCurve):
+    """A `ScoreCurve` that stops training at the first score below a threshold."""
+
+    def __init__(self, threshold, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.threshold = threshold
+
+    def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, logs)
+        if self.points and self.points[-1]["epoch"] == epoch + 1 and (
+            self.points[-1]["discriminative"] < self.threshold
+        ):
+            self.model.stop_training = True
+
+
+def first_below(curve, threshold):
+    return next((p for p in curve if p["discriminative"] < threshold), None)
+
+
+def from_recorded(threshold):
+    with open(_QUALITY) as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    rows = [r for r in rows if r["recipe"] == "default" and r["dataset"] == "sines"]
+    lines = []
+    for row in rows:
+        point = first_below(row["curve"], threshold)
+        every = row["curve"][0]["epoch"] if row["curve"] else 0
+        reached = (
+            f"{point['train_seconds'] / 60:.1f} min ({point['steps']} steps, score "
+            f"{point['discriminative']:.3f})" if point else "not reached"
+        )
+        lines.append(
+            f"| {row['seed']} | {row['date']} | every {every} epochs | {reached} | {row['machine']} |"
+        )
+    return lines
+
+
+def main(argv):
+    del argv
+    threshold = _THRESHOLD.value
+    header = [
+        "# Time to quality (Sines, default recipe)",
+        "",
+        f"Training time (scoring excluded) until the discriminative score first "
+        f"drops below {threshold}. Scores are checked only at evaluation points, so "
+        "the true time can be earlier by up to one evaluation interval.",
+        "",
+        "| seed | date | scored | first below threshold | machine |",
+        "|---|---|---|---|---|",
+    ]
+    if _QUICK.value:
+        lines = from_recorded(threshold)
+        note = ("\nFrom the curves recorded by `benchmarks/quality.py` "
+                "(`--quick` trains nothing).\n")
+    else:
+        config = train_lib.TrainConfig(seed=_SEED.value, epochs=_MAX_EPOCHS.value, verbose=0)
+        data, scaler = train_lib.load_data(config)
+        curve = StopBelow(threshold, data.sequences, _EVAL_EVERY.value, False,
+                          _CLASSIFIER_RUNS.value)
+        train_lib.train(config, callbacks=[curve], data=(data, scaler))
+        point = first_below(curve.points, threshold)
+        reached = (
+            f"{point['train_seconds'] / 60:.1f} min ({point['steps']} steps, score "
+            f"{point['discriminative']:.3f})" if point
+            else f"not reached in {_MAX_EPOCHS.value} epochs"
+        )
+        lines = [f"| {_SEED.value} | {machine.today()} | every {_EVAL_EVERY.value} epochs | "
+                 f"{reached} | {machine.describe()} |"]
+        note = "\nCurve: " + ", ".join(
+            f"{p['train_seconds'] / 60:.1f} min: {p['discriminative']:.3f}" for p in curve.points
+        ) + "\n"
+    text = "\n".join(header + lines) + "\n" + note
+    print(text)
+    if not _QUICK.value:
+        with open(_OUTPUT.value, "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    app.run(main)

@@ -1,0 +1,180 @@
+"""Training step time: `model.fit` against a bare compiled step.
+
+For RGAN and CRGAN at a small (B=128, T=24, F=5, hidden 24) and a larger
+(B=256, T=100, F=28, hidden 128) size, with the default recipe of
+`keras-rgan train` (WGAN-GP, two discriminator updates per step), times:
+
+- `bare`: `tf.function(model.train_step)` called in a Python loop on the same
+  `tf.data` pipeline: the same variables and losses, none of fit's machinery;
+- `fit spe=1` and `fit spe=32`: `model.fit` with `steps_per_execution` 1, 32;
+
+each with and without `jit_compile`. Variants run interleaved, round after
+round, so each ratio compares measurements taken side by side (the machines
+are noisy); the median over rounds is reported.
+
+    python benchmarks/train_step.py               # full
+    python benchmarks/train_step.py --quick       # a few minutes
+
+Writes `benchmarks/results/train_step.md` and `.json`.
+"""
+
+import os
+import sys
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+from absl import app
+from absl import flags
+
+from keras_rgan import train_lib
+from keras_rgan.data import make_dataset
+from keras_rgan.data import sine_waves
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402  (benchmarks/machine.py)
+
+SIZES = {
+    "small": dict(batch_size=128, seq_len=24, features=5, units=24),
+    "large": dict(batch_size=256, seq_len=100, features=28, units=128),
+}
+RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+
+_QUICK = flags.DEFINE_bool("quick", False, "Fewer steps and rounds.")
+_ROUNDS = flags.DEFINE_integer("rounds", 3, "Interleaved rounds.")
+_STEPS = flags.DEFINE_integer(
+    "steps", 64, "Timed steps per measurement (a quarter of it at the large size)."
+)
+_MODELS = flags.DEFINE_list("models", ["rgan", "crgan"], "Models.")
+_SIZES = flags.DEFINE_list("sizes", ["small", "large"], "Sizes.")
+_JIT = flags.DEFINE_list("jit", ["off", "on"], "jit_compile settings.")
+_OUTPUT = flags.DEFINE_string("output", os.path.join(RESULTS_DIR, "train_step"), "Output stem.")
+
+
+def build(model, size, steps_per_execution, jit):
+    config = train_lib.TrainConfig(
+        model=model,
+        cell="lstm",
+        seq_len=size["seq_len"],
+        batch_size=size["batch_size"],
+        units=size["units"],
+        steps_per_execution=steps_per_execution,
+        jit_compile=jit,
+        verbose=0,
+    )
+    return train_lib.build_model(config, size["features"])
+
+
+def dataset_for(size):
+    x = sine_waves(size["batch_size"] * 8, size["seq_len"], size["features"], seed=0)
+    return make_dataset(x, size["batch_size"], seed=0).repeat()
+
+
+class EpochTimer(keras.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds = time.perf_counter() - self.start
+
+
+def time_fit(gan, dataset, steps):
+    """ms/step of the second epoch (the first one traces and warms up)."""
+    timer = EpochTimer()
+    gan.fit(dataset, steps_per_epoch=steps, epochs=2, callbacks=[timer], verbose=0)
+    return 1000 * timer.seconds / steps
+
+
+def time_bare(gan, dataset, steps, jit):
+    step = tf.function(gan.train_step, jit_compile=jit)
+    iterator = iter(dataset)
+    for _ in range(3):
+        logs = step(next(iterator))
+    float(logs["d_loss"])
+    start = time.perf_counter()
+    for _ in range(steps):
+        logs = step(next(iterator))
+    float(logs["d_loss"])  # Waits for the last step.
+    return 1000 * (time.perf_counter() - start) / steps
+
+
+def measure(model, size_name, variant, jit, steps):
+    size = SIZES[size_name]
+    dataset = dataset_for(size)
+    keras.utils.set_random_seed(0)
+    if variant == "bare":
+        gan = build(model, size, 1, False)
+        return time_bare(gan, dataset, steps, jit)
+    spe = int(variant.split("=")[1])
+    steps = max(spe, steps // spe * spe)
+    gan = build(model, size, spe, jit)
+    return time_fit(gan, dataset, steps)
+
+
+def main(argv):
+    del argv
+    rounds, steps = (2, 32) if _QUICK.value else (_ROUNDS.value, _STEPS.value)
+    sizes = ["small"] if _QUICK.value else _SIZES.value
+    variants = ["bare", "fit spe=1", "fit spe=32"]
+    keys = [
+        (model, size, variant, jit)
+        for model in _MODELS.value
+        for size in sizes
+        for jit in _JIT.value
+        for variant in variants
+    ]
+    times = {key: [] for key in keys}
+    for round_index in range(rounds):
+        for key in keys:
+            model, size, variant, jit = key
+            size_steps = steps if size == "small" else max(8, steps // 4)
+            try:
+                ms = measure(model, size, variant, jit == "on", size_steps)
+            except Exception as error:  # noqa: BLE001 - reported, not hidden
+                ms = float("nan")
+                print(f"{key}: failed: {type(error).__name__}: {str(error)[:200]}")
+            times[key].append(ms)
+            print(f"round {round_index + 1} {model} {size} jit={jit} {variant}: {ms:.1f} ms/step", flush=True)
+
+    rows = []
+    for model in _MODELS.value:
+        for size in sizes:
+            for jit in _JIT.value:
+                bare = times[(model, size, "bare", jit)]
+                for variant in variants[1:]:
+                    fit = times[(model, size, variant, jit)]
+                    ratios = [f / b for f, b in zip(fit, bare)]
+                    rows.append(
+                        {
+                            "model": model,
+                            "size": size,
+                            "jit_compile": jit,
+                            "variant": variant,
+                            "bare_ms": float(np.median(bare)),
+                            "fit_ms": float(np.median(fit)),
+                            "ratio": float(np.median(ratios)),
+                        }
+                    )
+    lines = [
+        "# Training step: `model.fit` against a bare compiled step",
+        "",
+        f"Measured by `benchmarks/train_step.py{' --quick' if _QUICK.value else ''}` "
+        f"on {machine.describe()}, {machine.today()}; {rounds} interleaved rounds of "
+        f"{steps} steps ({max(8, steps // 4)} at the large size), medians. Default recipe of `keras-rgan train` (WGAN-GP, 2 "
+        "discriminator updates per step), LSTM cells. Goal: fit within 1.05x of the bare step.",
+        "",
+        "| model | size | jit_compile | fit variant | bare ms/step | fit ms/step | fit / bare |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['model']} | {row['size']} | {row['jit_compile']} | {row['variant']} | "
+            f"{row['bare_ms']:.1f} | {row['fit_ms']:.1f} | {row['ratio']:.2f} |"
+        )
+    machine.write_results(_OUTPUT.value, lines, {
+        "rows": rows, "raw": {" | ".join(key): value for key, value in times.items()}})
+
+
+if __name__ == "__main__":
+    app.run(main)
