@@ -79,37 +79,35 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds = time.perf_counter() - self.start
 
 
-def time_fit(gan, dataset, steps):
-    """ms/step of the second epoch (the first one traces and warms up)."""
-    timer = EpochTimer()
-    gan.fit(dataset, steps_per_epoch=steps, epochs=2, callbacks=[timer], verbose=0)
-    return 1000 * timer.seconds / steps
+class Runner:
+    """One way of running training steps, built (and traced) once: each
+    `time(steps)` call then times `steps` more steps, in ms/step."""
 
+    def __init__(self, model, size_name, variant, jit):
+        size = SIZES[size_name]
+        keras.utils.set_random_seed(0)
+        self.bare = variant == "bare"
+        spe = 1 if self.bare else int(variant.split("=")[1])
+        self.spe = spe
+        self.gan = build(model, size, spe, jit and not self.bare)
+        self.dataset = dataset_for(size)
+        if self.bare:
+            self.step = tf.function(self.gan.train_step, jit_compile=jit)
+            self.iterator = iter(self.dataset)
+        self.time(spe)  # Warm-up: traces (and compiles) outside the timing.
 
-def time_bare(gan, dataset, steps, jit):
-    step = tf.function(gan.train_step, jit_compile=jit)
-    iterator = iter(dataset)
-    for _ in range(3):
-        logs = step(next(iterator))
-    float(logs["d_loss"])
-    start = time.perf_counter()
-    for _ in range(steps):
-        logs = step(next(iterator))
-    float(logs["d_loss"])  # Waits for the last step.
-    return 1000 * (time.perf_counter() - start) / steps
-
-
-def measure(model, size_name, variant, jit, steps):
-    size = SIZES[size_name]
-    dataset = dataset_for(size)
-    keras.utils.set_random_seed(0)
-    if variant == "bare":
-        gan = build(model, size, 1, False)
-        return time_bare(gan, dataset, steps, jit)
-    spe = int(variant.split("=")[1])
-    steps = max(spe, steps // spe * spe)
-    gan = build(model, size, spe, jit)
-    return time_fit(gan, dataset, steps)
+    def time(self, steps):
+        if self.bare:
+            start = time.perf_counter()
+            for _ in range(steps):
+                logs = self.step(next(self.iterator))
+            float(logs["d_loss"])  # Waits for the last step.
+            return 1000 * (time.perf_counter() - start) / steps
+        steps = max(self.spe, steps // self.spe * self.spe)
+        timer = EpochTimer()
+        self.gan.fit(self.dataset, steps_per_epoch=steps, epochs=1, callbacks=[timer],
+                     verbose=0)
+        return 1000 * timer.seconds / steps
 
 
 def main(argv):
@@ -125,12 +123,15 @@ def main(argv):
         for variant in variants
     ]
     times = {key: [] for key in keys}
+    runners = {}
     for round_index in range(rounds):
         for key in keys:
             model, size, variant, jit = key
             size_steps = steps if size == "small" else max(8, steps // 4)
             try:
-                ms = measure(model, size, variant, jit == "on", size_steps)
+                if key not in runners:
+                    runners[key] = Runner(model, size, variant, jit == "on")
+                ms = runners[key].time(size_steps)
             except Exception as error:  # noqa: BLE001 - reported, not hidden
                 ms = float("nan")
                 print(f"{key}: failed: {type(error).__name__}: {str(error)[:200]}")

@@ -9,7 +9,13 @@ import tensorflow as tf
 
 
 class TrainingDiverged(RuntimeError):
-    """A loss became NaN or infinite during training."""
+    """A loss became NaN or infinite during training.
+
+    Example:
+
+    >>> issubclass(TrainingDiverged, RuntimeError)
+    True
+    """
 
 
 class DivergenceGuard(keras.callbacks.Callback):

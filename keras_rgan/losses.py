@@ -15,6 +15,14 @@ from keras import ops
 GANLoss = collections.namedtuple(
     "GANLoss", ["discriminator", "generator", "gradient_penalty_weight"]
 )
+GANLoss.__doc__ = """A GAN loss: the two players' loss functions and a penalty weight.
+
+Example:
+
+>>> loss = get("wgan_gp")
+>>> loss.gradient_penalty_weight
+10.0
+"""
 
 
 def weighted_mean(values, weights=None):
@@ -33,7 +41,14 @@ def weighted_mean(values, weights=None):
 
 
 def cross_entropy(target, logits, weights=None):
-    """Mean binary cross-entropy of `logits` against a constant `target`."""
+    """Mean binary cross-entropy of `logits` against a constant `target`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> round(float(cross_entropy(1.0, np.zeros((2, 1)))), 4)  # log(2)
+    0.6931
+    """
     labels = ops.full_like(logits, target)
     return weighted_mean(
         ops.binary_crossentropy(labels, logits, from_logits=True), weights
@@ -105,6 +120,14 @@ def gradient_penalty(discriminator, real, fake, epsilon):
         discriminator: callable on `(batch, seq_len, features)`.
         real, fake: tensors `(batch, seq_len, features)`.
         epsilon: tensor `(batch, 1, 1)` of uniform draws in `[0, 1]`.
+
+    Example:
+
+    >>> import tensorflow as tf
+    >>> critic = lambda x, training: tf.reduce_sum(x, axis=[1, 2])  # |grad| = 2
+    >>> x = tf.zeros((3, 2, 2))
+    >>> float(gradient_penalty(critic, x, x, tf.ones((3, 1, 1))))  # (2 - 1)^2
+    1.0
     """
     import tensorflow as tf
 
@@ -126,7 +149,13 @@ LOSSES = {
 
 
 def get(name):
-    """Returns the `GANLoss` named `name`."""
+    """Returns the `GANLoss` named `name`.
+
+    Example:
+
+    >>> get("non_saturating").gradient_penalty_weight
+    0.0
+    """
     if name not in LOSSES:
         raise ValueError(
             f"Unknown GAN loss {name!r}; expected one of {sorted(LOSSES)}."

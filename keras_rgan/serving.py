@@ -14,7 +14,13 @@ WARMUP_FILE = os.path.join("assets.extra", "tf_serving_warmup_requests")
 
 
 def serving_api_available():
-    """Whether the `tensorflow-serving-api` package can be imported."""
+    """Whether the `tensorflow-serving-api` package can be imported.
+
+    Example:
+
+    >>> serving_api_available() in (True, False)
+    True
+    """
     try:
         import tensorflow_serving.apis.predict_pb2  # noqa: F401
     except ImportError:
@@ -105,6 +111,16 @@ def write_warmup_requests(saved_model_dir, signatures, seq_len, model_name="mode
 
     Returns:
         The path of the warmup file.
+
+    Example:
+
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> specs = {"num_samples": tf.TensorSpec((), tf.int32, name="num_samples"),
+    ...          "seed": tf.TensorSpec((), tf.int64, name="seed")}
+    >>> _ = write_warmup_requests(folder, {"serving_default": specs}, seq_len=24)
+    >>> [(name, sorted(inputs)) for name, inputs in read_warmup_requests(folder)]
+    [('serving_default', ['num_samples', 'seed'])]
     """
     _, prediction_log_pb2 = _serving_apis()
     path = os.path.join(saved_model_dir, WARMUP_FILE)
@@ -121,7 +137,10 @@ def write_warmup_requests(saved_model_dir, signatures, seq_len, model_name="mode
 
 def read_warmup_requests(saved_model_dir):
     """The warmup requests of an export, as `(signature_name, inputs)` pairs
-    with NumPy inputs (to replay them through `tf.saved_model.load`)."""
+    with NumPy inputs (to replay them through `tf.saved_model.load`).
+
+    Example: see `write_warmup_requests`.
+    """
     _, prediction_log_pb2 = _serving_apis()
     path = os.path.join(saved_model_dir, WARMUP_FILE)
     if not os.path.isfile(path):

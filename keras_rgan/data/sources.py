@@ -23,7 +23,15 @@ DATASET_KINDS = ("sines", "stocks", "csv:PATH", "npy:PATH", "npz:PATH", "tfds:NA
 class SequenceData:
     """Sequences in original units, with the names of their features and,
     for labelled data, one integer label per sequence; for variable-length
-    data, each sequence's length (its steps past the length are zero)."""
+    data, each sequence's length (its steps past the length are zero).
+
+    Example:
+
+    >>> data = SequenceData(np.ones((3, 4, 1), "float32"), ["x"],
+    ...                     lengths=np.array([2, 4, 1]))
+    >>> data.valid_steps().shape, data.subset(slice(0, 2)).lengths.tolist()
+    ((7, 1), [2, 4])
+    """
 
     sequences: np.ndarray  # float32 (n, seq_len, num_features)
     feature_names: list

@@ -23,6 +23,16 @@ def plot_embeddings(real, synthetic, path, max_samples=1000, seed=0):
 
     Returns:
         `path`.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> from keras_rgan.data import sine_waves
+    >>> path = os.path.join(tempfile.mkdtemp(), "embeddings.png")
+    >>> _ = plot_embeddings(sine_waves(40, 8, 2, seed=0),
+    ...                     sine_waves(40, 8, 2, seed=1), path)
+    >>> os.path.getsize(path) > 0
+    True
     """
     from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
@@ -61,6 +71,16 @@ def plot_sequences(real, synthetic, path, feature_names=None, num_sequences=5, s
 
     Returns:
         `path`.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> from keras_rgan.data import sine_waves
+    >>> path = os.path.join(tempfile.mkdtemp(), "sequences.png")
+    >>> _ = plot_sequences(sine_waves(5, 8, 2, seed=0),
+    ...                    sine_waves(5, 8, 2, seed=1), path, ["a", "b"])
+    >>> os.path.getsize(path) > 0
+    True
     """
     plt = _pyplot()
     rng = as_rng(seed)
@@ -93,6 +113,14 @@ def plot_history(history, path):
 
     Returns:
         `path`.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "history.png")
+    >>> _ = plot_history({"d_loss": [1.0, 0.8], "g_loss": [0.7, 0.9]}, path)
+    >>> os.path.getsize(path) > 0
+    True
     """
     plt = _pyplot()
     series = getattr(history, "history", history)

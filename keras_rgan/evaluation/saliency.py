@@ -62,6 +62,15 @@ def plot_saliency(real_saliency, synthetic_saliency, path, feature_names=None):
 
     Returns:
         `path`.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "saliency.png")
+    >>> attributions = np.random.default_rng(0).normal(size=(3, 8, 2))
+    >>> _ = plot_saliency(attributions, attributions, path, ["a", "b"])
+    >>> os.path.getsize(path) > 0
+    True
     """
     import matplotlib
 

@@ -65,6 +65,16 @@ class SequenceGAN(keras.Model):
             frequencies, the generator is told each sequence's length and its
             padded steps are zero, and the discriminator skips padded steps
             (a Keras mask), so they never reach a loss.
+
+    Example:
+
+    >>> import keras_rgan
+    >>> gan = SequenceGAN(keras_rgan.LSTMGenerator(2, units=4),
+    ...                   keras_rgan.LSTMDiscriminator(units=4),
+    ...                   seq_len=8, latent_dim=2, seed=0)
+    >>> gan.compile()
+    >>> gan.generate(3, seed=0).shape
+    (3, 8, 2)
     """
 
     def __init__(

@@ -257,9 +257,17 @@ class TimeGAN(SequenceGAN):
             fake_embedded = self.generator(noise, training=True)
             fake_supervised = self.supervisor(fake_embedded, training=True)
             fake = self.recovery(fake_supervised, training=True)
-            adversarial = cross_entropy(
-                1.0, self.discriminator(fake_supervised, training=True)
-            ) + cross_entropy(1.0, self.discriminator(fake_embedded, training=True))
+            # Both fakes in one discriminator call: one recurrence, not two.
+            supervised_logits, plain_logits = tf.split(
+                self.discriminator(
+                    tf.concat([fake_supervised, fake_embedded], axis=0), training=True
+                ),
+                2,
+                axis=0,
+            )
+            adversarial = cross_entropy(1.0, supervised_logits) + cross_entropy(
+                1.0, plain_logits
+            )
             supervised = self._supervised_loss(embedded)
             g_loss = (
                 adversarial
