@@ -2,7 +2,7 @@
 first drops below a threshold (.05), with the default recipe, on this CPU.
 
 Trains `keras-rgan train`'s defaults on Sines, scores the model every
-`--eval_every` epochs (the discriminative score of BENCHMARKS.md, mean of
+`--eval_every` epochs (default 25) (the discriminative score of BENCHMARKS.md, mean of
 `--classifier_runs` classifiers) and stops at the first score below
 `--threshold`. Training time excludes the scoring.
 
@@ -26,17 +26,17 @@ from keras_rgan import train_lib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import machine  # noqa: E402
+import quality  # noqa: E402  (its flags --eval_every, --classifier_runs apply here too)
 from quality import ScoreCurve  # noqa: E402
 
 RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 _QUICK = flags.DEFINE_bool("quick", False, "Read the recorded curves instead of training.")
 _THRESHOLD = flags.DEFINE_float("threshold", 0.05, "Discriminative score to reach.")
-_EVAL_EVERY = flags.DEFINE_integer("eval_every", 10, "Epochs between scores.")
 _MAX_EPOCHS = flags.DEFINE_integer("max_epochs", 200, "Give up after this many epochs.")
-_CLASSIFIER_RUNS = flags.DEFINE_integer("classifier_runs", 3, "Classifiers per score.")
 _SEED = flags.DEFINE_integer("seed", 0, "Training seed.")
 _OUTPUT = flags.DEFINE_string(
-    "output", os.path.join(RESULTS_DIR, "time_to_quality.md"), "Markdown output."
+    "time_to_quality_output", os.path.join(RESULTS_DIR, "time_to_quality.md"),
+    "Markdown output.",
 )
 _QUALITY = os.path.join(RESULTS_DIR, "quality.jsonl")
 
@@ -98,8 +98,8 @@ def main(argv):
     else:
         config = train_lib.TrainConfig(seed=_SEED.value, epochs=_MAX_EPOCHS.value, verbose=0)
         data, scaler = train_lib.load_data(config)
-        curve = StopBelow(threshold, data.sequences, _EVAL_EVERY.value, False,
-                          _CLASSIFIER_RUNS.value)
+        curve = StopBelow(threshold, data.sequences, quality._EVAL_EVERY.value, False,
+                          quality._CLASSIFIER_RUNS.value)
         train_lib.train(config, callbacks=[curve], data=(data, scaler))
         point = first_below(curve.points, threshold)
         reached = (
@@ -107,7 +107,7 @@ def main(argv):
             f"{point['discriminative']:.3f})" if point
             else f"not reached in {_MAX_EPOCHS.value} epochs"
         )
-        lines = [f"| {_SEED.value} | {machine.today()} | every {_EVAL_EVERY.value} epochs | "
+        lines = [f"| {_SEED.value} | {machine.today()} | every {quality._EVAL_EVERY.value} epochs | "
                  f"{reached} | {machine.describe()} |"]
         note = "\nCurve: " + ", ".join(
             f"{p['train_seconds'] / 60:.1f} min: {p['discriminative']:.3f}" for p in curve.points
