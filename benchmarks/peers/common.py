@@ -158,6 +158,15 @@ class PausingLoop:
         self.counters = {}
         self.joint_iterations = 0
 
+    def counting(self, name, fn):
+        """`fn`, wrapped to add one to `counters[name]` per call."""
+
+        def counted(*args, **kwargs):
+            self.counters[name] = self.counters.get(name, 0) + 1
+            return fn(*args, **kwargs)
+
+        return counted
+
     def __call__(self, iterable=None, *args, desc=None, **kwargs):
         if desc == self.joint_desc:
             return self._joint(iterable)

@@ -166,15 +166,9 @@ def timegan_worker(config, channel, keras, tf, np, x):
     )
     timegan_module.tqdm = loop
     timegan_module.trange = loop.trange
-    train_discriminator = model._train_discriminator
-
-    def counted_train_discriminator(*args, **kwargs):
-        loop.counters["discriminator_updates"] = (
-            loop.counters.get("discriminator_updates", 0) + 1
-        )
-        return train_discriminator(*args, **kwargs)
-
-    model._train_discriminator = counted_train_discriminator
+    model._train_discriminator = loop.counting(
+        "discriminator_updates", model._train_discriminator
+    )
     dataset = (
         tf.data.Dataset.from_tensor_slices(x)
         .shuffle(len(x), seed=0, reshuffle_each_iteration=True)

@@ -96,15 +96,9 @@ def main(config, channel):
     )
     timegan_module.tqdm = loop
     # `train` looks `train_discriminator` up on the instance: count the updates.
-    train_discriminator = synth.train_discriminator
-
-    def counted_train_discriminator(*args, **kwargs):
-        loop.counters["discriminator_updates"] = (
-            loop.counters.get("discriminator_updates", 0) + 1
-        )
-        return train_discriminator(*args, **kwargs)
-
-    synth.train_discriminator = counted_train_discriminator
+    synth.train_discriminator = loop.counting(
+        "discriminator_updates", synth.train_discriminator
+    )
     # The loop runs until the orchestrator says "quit".
     synth.fit(
         table,

@@ -3,6 +3,8 @@
 import numpy as np
 import tensorflow as tf
 
+from keras_rgan.data.windowing import step_mask
+
 
 def make_dataset(x, batch_size, seed=None, shuffle=True, labels=None, lengths=None):
     """Builds a shuffled, batched, prefetched `tf.data.Dataset` of sequences.
@@ -51,9 +53,8 @@ def make_dataset(x, batch_size, seed=None, shuffle=True, labels=None, lengths=No
                 f"lengths must lie in [1, {x.shape[1]}], got {lengths.min()} "
                 f"to {lengths.max()}."
             )
-        steps = np.arange(x.shape[1])
         x = {
-            "sequences": x * (steps[None, :] < lengths[:, None])[..., None],
+            "sequences": x * step_mask(lengths, x.shape[1])[..., None],
             "lengths": lengths.astype("int32"),
         }
     dataset = tf.data.Dataset.from_tensor_slices(

@@ -15,6 +15,7 @@ from keras_rgan.data.stocks import load_stocks
 from keras_rgan.data.tfds_source import load_tfds
 from keras_rgan.data.windowing import make_windows
 from keras_rgan.data.windowing import pad_or_window
+from keras_rgan.data.windowing import step_mask
 
 DATASET_KINDS = ("sines", "stocks", "csv:PATH", "npy:PATH", "npz:PATH", "tfds:NAME")
 
@@ -50,8 +51,7 @@ class SequenceData:
         """Every step that is not padding, as `(steps, num_features)`."""
         if self.lengths is None:
             return self.sequences.reshape(-1, self.sequences.shape[-1])
-        steps = np.arange(self.sequences.shape[1])
-        return self.sequences[steps[None, :] < self.lengths[:, None]]
+        return self.sequences[step_mask(self.lengths, self.sequences.shape[1])]
 
 
 def check_spec(spec):

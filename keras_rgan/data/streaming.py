@@ -29,8 +29,9 @@ def csv_header(path):
     return [name.strip() for name in header]
 
 
-def _rows(path, columns, chunk_rows=CHUNK_ROWS):
-    """A dataset of float32 chunks `(<= chunk_rows, len(columns))`."""
+def _rows(path, columns, num_rows=None):
+    """A dataset of float32 chunks `(<= CHUNK_ROWS, len(columns))` of the
+    file's first `num_rows` rows (None: all)."""
     header = csv_header(path)
     names = _chosen_columns(header, columns, path)
     indices = [header.index(name) for name in names]
@@ -40,7 +41,10 @@ def _rows(path, columns, chunk_rows=CHUNK_ROWS):
         record_defaults=[tf.float32] * len(indices),
         header=True,
         select_cols=sorted(indices),
-    ).batch(chunk_rows)
+    )
+    if num_rows is not None:
+        rows = rows.take(num_rows)  # Row by row, before chunking.
+    rows = rows.batch(CHUNK_ROWS)
     inverse = np.argsort(order)
     return rows.map(
         lambda *columns: tf.gather(tf.stack(columns, axis=1), inverse, axis=1)
@@ -81,9 +85,7 @@ def csv_statistics(path, columns=None, num_rows=None):
     >>> stats.num_rows, stats.data_min.tolist(), stats.data_max.tolist()
     (2, [1.0, 4.0], [3.0, 5.0])
     """
-    chunks, names = _rows(path, columns)
-    if num_rows is not None:
-        chunks = chunks.unbatch().take(num_rows).batch(CHUNK_ROWS)
+    chunks, names = _rows(path, columns, num_rows)
     width = len(names)
 
     def update(state, chunk):
@@ -159,9 +161,7 @@ def stream_windows(
     """
     if not 1 <= stride <= seq_len:
         raise ValueError(f"stride must be in [1, seq_len={seq_len}], got {stride}.")
-    chunks, names = _rows(path, columns)
-    if num_rows is not None:
-        chunks = chunks.unbatch().take(num_rows).batch(CHUNK_ROWS)
+    chunks, names = _rows(path, columns, num_rows)
     width = len(names)
 
     def cut(carry, chunk):

@@ -42,6 +42,17 @@ def make_windows(values, seq_len, stride=1):
     return np.ascontiguousarray(windows.transpose(0, 2, 1), dtype=np.float32)
 
 
+def step_mask(lengths, seq_len):
+    """Boolean `(n, seq_len)`: True at the steps within each sequence's length.
+
+    Example:
+
+    >>> step_mask([1, 3], 3).astype(int).tolist()
+    [[1, 0, 0], [1, 1, 1]]
+    """
+    return np.arange(seq_len)[None, :] < np.asarray(lengths)[:, None]
+
+
 def pad_or_window(sequences, seq_len, stride=1):
     """Fits sequences of different lengths to `seq_len` steps.
 

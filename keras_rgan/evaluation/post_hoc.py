@@ -6,6 +6,7 @@ import tensorflow as tf
 
 from keras_rgan.data.checks import check_sequences
 from keras_rgan.data.scaling import MinMaxScaler
+from keras_rgan.data.windowing import step_mask
 
 # Padded steps of variable-length sequences hold this value in every feature
 # once scaled (scaled data lies in [0, 1]); a `keras.layers.Masking` layer
@@ -41,11 +42,6 @@ def scale_pair(real, synthetic, scaler=None, real_lengths=None, synthetic_length
         pad(scaler.transform(real), real_lengths),
         pad(scaler.transform(synthetic), synthetic_lengths),
     )
-
-
-def step_mask(lengths, seq_len):
-    """Boolean `(n, seq_len)`: True at each sequence's own steps."""
-    return np.arange(seq_len)[None, :] < np.asarray(lengths)[:, None]
 
 
 def _valid_steps(x, lengths):

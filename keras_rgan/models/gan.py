@@ -247,8 +247,7 @@ class SequenceGAN(keras.Model):
             fraction = tf.cast(lengths, sequences.dtype) / float(self.seq_len)
             parts.append(tf.repeat(fraction[:, None, None], steps, axis=1))
             if player == "generator":
-                on = tf.sequence_mask(lengths, steps, dtype=sequences.dtype)
-                parts.append(on[..., None])
+                parts.append(self.step_mask(condition, sequences))
         return tf.concat(parts, axis=-1) if len(parts) > 1 else sequences
 
     def step_mask(self, condition, sequences):
