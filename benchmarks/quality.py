@@ -42,6 +42,9 @@ RECIPES = {
     # The defaults of `keras-rgan train` (TrainConfig) are the
     # "rgan-seq-latent-ema-wgan" recipe; "rgan" below is the plain GAN.
     "default": {},
+    # The default recipe with the learning rates decayed to 0 along a half
+    # cosine over the run (--epochs sets its length).
+    "default-cosine": {"lr_decay": "cosine"},
     "rgan": dict(PLAIN),
     "rgan-seq-latent": {**PLAIN, "latent_dim": 2, "sequence_latent_dim": 4},
     "rgan-seq-latent-per-step": {

@@ -130,6 +130,13 @@ _GENERATOR_EMA = flags.DEFINE_float(
     "Momentum of a moving average of the generator's weights, used for "
     "samples and exports (0: off).",
 )
+_LR_DECAY = flags.DEFINE_string(
+    "lr_decay",
+    _DEFAULTS.lr_decay,
+    "Learning-rate schedule: none | cosine (from the learning rate to 0 over "
+    "the whole run).",
+)
+_BETA_1 = flags.DEFINE_float("beta_1", _DEFAULTS.beta_1, "Adam's beta_1 (both players).")
 _COLUMNS = flags.DEFINE_list("columns", None, "CSV columns to use (default all).")
 _STRIDE = flags.DEFINE_integer(
     "stride", _DEFAULTS.stride, "Steps between CSV window starts."
@@ -211,6 +218,8 @@ def _train():
         g_learning_rate=_G_LEARNING_RATE.value,
         d_learning_rate=_D_LEARNING_RATE.value,
         generator_ema=_GENERATOR_EMA.value,
+        lr_decay=_LR_DECAY.value,
+        beta_1=_BETA_1.value,
         clipnorm=_CLIPNORM.value,
         loss=_LOSS.value,
         d_steps=_D_STEPS.value,

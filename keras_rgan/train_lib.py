@@ -39,6 +39,7 @@ LOG_DIR = "logs"
 CONFIG_FILE = "train_config.json"
 # Fields a resumed run may change: everything else must match the run it
 # resumes.
+LR_DECAYS = ("none", "cosine")
 RESUMABLE_CHANGES = ("epochs", "verbose", "export_dir")
 
 
@@ -76,6 +77,7 @@ class TrainConfig:
     d_learning_rate: float = 2e-4
     beta_1: float = 0.0
     generator_ema: float = 0.999
+    lr_decay: str = "none"
     clipnorm: float | None = None
     loss: str = "wgan_gp"
     d_steps: int = 2
@@ -196,6 +198,15 @@ class TrainConfig:
             raise ValueError(
                 f"generator_ema must be in [0, 1), got {self.generator_ema}."
             )
+        if self.lr_decay not in LR_DECAYS:
+            raise ValueError(
+                f"Unknown lr_decay {self.lr_decay!r}; expected one of {LR_DECAYS}."
+            )
+        if self.lr_decay != "none" and self.model == "timegan":
+            raise ValueError(
+                "lr_decay needs --model=rgan or crgan; timegan trains in phases "
+                "with constant learning rates."
+            )
         if not 0 <= self.beta_1 < 1:
             raise ValueError(f"beta_1 must be in [0, 1), got {self.beta_1}.")
         kind, _, path = self.dataset.partition(":")
@@ -255,13 +266,36 @@ class TrainResult:
     seconds: float
 
 
-def build_model(config, num_features, scaler=None, labels=None, lengths=None):
+def learning_rate(config, initial, updates_per_step, steps_per_epoch):
+    """`initial`, or with `lr_decay="cosine"` a schedule that falls from it to
+    0 along a half cosine over the whole run (`epochs * steps_per_epoch`
+    train steps, each making `updates_per_step` updates of the optimizer).
+
+    >>> config = TrainConfig(epochs=2, lr_decay="cosine")
+    >>> schedule = learning_rate(config, 1e-3, 1, steps_per_epoch=10)
+    >>> float(schedule(0)), float(schedule(20))
+    (0.001, 0.0)
+    """
+    if config.lr_decay == "none":
+        return initial
+    return keras.optimizers.schedules.CosineDecay(
+        initial, decay_steps=config.epochs * steps_per_epoch * updates_per_step
+    )
+
+
+def build_model(
+    config, num_features, scaler=None, labels=None, lengths=None, steps_per_epoch=None
+):
     """Builds and compiles the GAN that `config` names.
 
     `labels` (the training labels) make it label-conditional: the number of
     classes and their frequencies come from them. `lengths` (of
     variable-length training sequences) make it learn their distribution.
+    `steps_per_epoch` sets the length of a decaying learning rate
+    (`lr_decay`).
     """
+    if config.lr_decay != "none" and not steps_per_epoch:
+        raise ValueError("lr_decay needs steps_per_epoch, the length of an epoch.")
     labelled = {}
     if lengths is not None:
         if config.model == "timegan":
@@ -325,14 +359,17 @@ def build_model(config, num_features, scaler=None, labels=None, lengths=None):
         )
     model.compile(
         g_optimizer=keras.optimizers.Adam(
-            config.g_learning_rate,
+            learning_rate(config, config.g_learning_rate, 1, steps_per_epoch),
             beta_1=config.beta_1,
             use_ema=config.generator_ema > 0,
             ema_momentum=config.generator_ema or 0.99,
             clipnorm=config.clipnorm,
         ),
         d_optimizer=keras.optimizers.Adam(
-            config.d_learning_rate, beta_1=config.beta_1, clipnorm=config.clipnorm
+            learning_rate(
+                config, config.d_learning_rate, config.d_steps, steps_per_epoch
+            ),
+            beta_1=config.beta_1, clipnorm=config.clipnorm
         ),
         loss=config.loss,
         d_steps=config.d_steps,
@@ -561,7 +598,12 @@ def train(config, callbacks=None, data=None):
     dataset, steps_per_epoch = training_dataset(config, data, scaler)
     with strategy.scope():
         model = build_model(
-            config, data.sequences.shape[-1], scaler, data.labels, data.lengths
+            config,
+            data.sequences.shape[-1],
+            scaler,
+            data.labels,
+            data.lengths,
+            steps_per_epoch=steps_per_epoch or len(data.sequences) // config.batch_size,
         )
     model_dir = config.model_dir and worker_dir(config.model_dir, strategy)
     callbacks = list(callbacks or []) + [DivergenceGuard()]

@@ -73,6 +73,24 @@ def test_same_seed_same_model(tmp_path):
     )
 
 
+@pytest.mark.parametrize("model", ["rgan", "crgan"])
+def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
+    config = train_lib.TrainConfig(
+        model=model, lr_decay="cosine", d_steps=2, **{**TINY, "epochs": 2}
+    )
+    result = train_lib.train(config)
+    g, d = result.model.g_optimizer, result.model.d_optimizer
+    steps = 2 * (57 // 16)  # 64 sequences, 10% held out, batch 16
+    assert int(g.iterations) == steps and int(d.iterations) == 2 * steps
+    assert float(g.learning_rate) == pytest.approx(0.0, abs=1e-12)
+    assert float(d.learning_rate) == pytest.approx(0.0, abs=1e-12)
+    # Halfway through, each optimizer is at half its initial rate.
+    half_g = g._learning_rate(steps // 2)
+    half_d = d._learning_rate(steps)
+    assert float(half_g) == pytest.approx(config.g_learning_rate / 2, rel=1e-5)
+    assert float(half_d) == pytest.approx(config.d_learning_rate / 2, rel=1e-5)
+
+
 @pytest.mark.parametrize(
     "overrides, error, message",
     [
@@ -98,6 +116,8 @@ def test_same_seed_same_model(tmp_path):
         ({"model": "timegan", "embedding_epochs": -1}, ValueError, "must be >= 0"),
         ({"d_steps": 0}, ValueError, "d_steps must be a positive integer"),
         ({"generator_ema": 1.0}, ValueError, r"generator_ema must be in \[0, 1\)"),
+        ({"lr_decay": "step"}, ValueError, "Unknown lr_decay 'step'"),
+        ({"model": "timegan", "lr_decay": "cosine"}, ValueError, "lr_decay needs"),
     ],
 )
 def test_bad_configs_fail_before_training(overrides, error, message):
