@@ -273,8 +273,8 @@ def learning_rate(config, initial, updates_per_step, steps_per_epoch):
 
     >>> config = TrainConfig(epochs=2, lr_decay="cosine")
     >>> schedule = learning_rate(config, 1e-3, 1, steps_per_epoch=10)
-    >>> float(schedule(0)), float(schedule(20))
-    (0.001, 0.0)
+    >>> [round(float(schedule(step)), 6) for step in (0, 10, 20)]
+    [0.001, 0.0005, 0.0]
     """
     if config.lr_decay == "none":
         return initial
