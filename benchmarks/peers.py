@@ -76,7 +76,9 @@ PEERS = {
 # Workers: (side, task) -> script and venv ("ours" runs in this Python).
 WORKER_TASKS = [
     ("ours", "rgan"),
+    ("ours", "rgan_unrolled"),
     ("ours", "timegan"),
+    ("ours", "timegan_unrolled"),
     ("tsgm", "gan"),
     ("tsgm", "timegan"),
     ("ydata-synthetic", "timegan"),
@@ -96,6 +98,15 @@ COMPARISONS = [
         "our_steps_per_peer_step": 1,
     },
     {
+        "key": "rgan_unrolled_step_vs_tsgm_gan",
+        "title": "RGAN (unrolled) train step vs tsgm GAN",
+        "ours": ("ours", "rgan_unrolled"),
+        "peer": ("tsgm", "gan"),
+        "kind": "train",
+        "goal": 1.5,
+        "our_steps_per_peer_step": 1,
+    },
+    {
         "key": "timegan_step_vs_tsgm_timegan",
         "title": "TimeGAN joint step vs tsgm TimeGAN",
         "ours": ("ours", "timegan"),
@@ -105,9 +116,27 @@ COMPARISONS = [
         "our_steps_per_peer_step": 2,
     },
     {
+        "key": "timegan_unrolled_step_vs_tsgm_timegan",
+        "title": "TimeGAN (unrolled) joint step vs tsgm TimeGAN",
+        "ours": ("ours", "timegan_unrolled"),
+        "peer": ("tsgm", "timegan"),
+        "kind": "train",
+        "goal": 10.0,
+        "our_steps_per_peer_step": 2,
+    },
+    {
         "key": "timegan_step_vs_ydata_timegan",
         "title": "TimeGAN joint step vs ydata-synthetic TimeGAN",
         "ours": ("ours", "timegan"),
+        "peer": ("ydata-synthetic", "timegan"),
+        "kind": "train",
+        "goal": 10.0,
+        "our_steps_per_peer_step": 2,
+    },
+    {
+        "key": "timegan_unrolled_step_vs_ydata_timegan",
+        "title": "TimeGAN (unrolled) joint step vs ydata-synthetic TimeGAN",
+        "ours": ("ours", "timegan_unrolled"),
         "peer": ("ydata-synthetic", "timegan"),
         "kind": "train",
         "goal": 10.0,
@@ -399,7 +428,7 @@ def measure(worker, comparison, timeout):
         message = worker.request(
             "generate", timeout, num=NUM_GENERATE, repeats=setting(_GEN_REPEATS)
         )
-    elif worker.name[1] == "timegan":
+    elif worker.name[1].startswith("timegan"):
         message = worker.request(
             "train",
             timeout,
@@ -494,8 +523,12 @@ CAVEATS = [
     "numbers reshaped to (24, 5), the same noise count and the same layers "
     "(LSTM(24), Dense(5, sigmoid); discriminator LSTM(24), Dense(1)) as ours, "
     "with equal parameter counts (under 'What a step is'). Both run Keras 3.15 "
-    "/ TF 2.21 `fit` without XLA and do the same updates per step, so only "
-    "per-step overheads can separate them.",
+    "/ TF 2.21 `fit` without XLA and do the same updates per step. In the "
+    "plain rows both run their LSTMs as loops, so only per-step overheads can "
+    "separate them; the '(unrolled)' rows run ours with the recurrences "
+    "unrolled into the graph (the same arithmetic: what `keras-rgan train "
+    "--unroll=auto` does for sequences of at most 32 steps without a GPU, "
+    "and `unroll=True` in the Python API).",
     "tsgm's TimeGAN supervisor has 3 GRU layers (ours and ydata's: 2, as in "
     "the TimeGAN paper), and tsgm runs each network as one RNN over stacked "
     "GRU cells where ours and ydata's stack GRU layers. Both peers' "

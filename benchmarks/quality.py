@@ -38,13 +38,12 @@ PLAIN = {  # The earlier defaults: non-saturating loss, Adam 1e-3 / 0.5.
     "loss": "non_saturating",
     "d_steps": 1,
 }
+# The recipe that `keras-rgan train`'s defaults (TrainConfig, with its
+# default --epochs) are; "default" trains whatever the defaults are now.
+DEFAULT_RECIPE = "rgan-seq-latent-ema-wgan-cosine"
 RECIPES = {
-    # The defaults of `keras-rgan train` (TrainConfig) are the
-    # "rgan-seq-latent-ema-wgan" recipe; "rgan" below is the plain GAN.
+    # "rgan" below is the plain GAN.
     "default": {},
-    # The default recipe with the learning rates decayed to 0 along a half
-    # cosine over the run (--epochs sets its length).
-    "default-cosine": {"lr_decay": "cosine"},
     "rgan": dict(PLAIN),
     "rgan-seq-latent": {**PLAIN, "latent_dim": 2, "sequence_latent_dim": 4},
     "rgan-seq-latent-per-step": {
@@ -91,6 +90,20 @@ RECIPES = {
         "g_learning_rate": 2e-4,
         "d_learning_rate": 2e-4,
         "beta_1": 0.0,
+    },
+    # The same with both learning rates decayed to 0 along a half cosine
+    # over the run (--epochs sets its length).
+    "rgan-seq-latent-ema-wgan-cosine": {
+        **PLAIN,
+        "latent_dim": 2,
+        "sequence_latent_dim": 4,
+        "generator_ema": 0.999,
+        "loss": "wgan_gp",
+        "d_steps": 2,
+        "g_learning_rate": 2e-4,
+        "d_learning_rate": 2e-4,
+        "beta_1": 0.0,
+        "lr_decay": "cosine",
     },
     "timegan": {
         **PLAIN,
@@ -198,8 +211,11 @@ def _mean_std(values):
 
 def write_markdown(rows, path):
     groups = collections.defaultdict(list)
-    for row in rows:
-        groups[(row["dataset"], row["recipe"])].append(row)
+    for row in rows:  # Runs of one recipe but other lengths (or scoring
+        # intervals, which were sweeps of their own) stay apart.
+        curve = row["curve"] or [{"steps": 0, "epoch": 0}]
+        key = (row["dataset"], row["recipe"], curve[-1]["steps"], curve[0]["epoch"])
+        groups[key].append(row)
     lines = [
         "# Sample quality (measured by benchmarks/quality.py)",
         "",
@@ -214,7 +230,7 @@ def write_markdown(rows, path):
         "| data | recipe | seeds | steps | train time | disc. (final) | disc. (best) | pred. (final) | machine |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for (dataset, recipe), runs in sorted(groups.items()):
+    for (dataset, recipe, *_), runs in sorted(groups.items()):
         finals = [r["curve"][-1] for r in runs if r["curve"]]
         best = [min(p["discriminative"] for p in r["curve"]) for r in runs if r["curve"]]
         lines.append(
@@ -231,7 +247,7 @@ def write_markdown(rows, path):
         for model, (disc, pred) in models.items():
             lines.append(f"| {dataset} | {model} | {disc} | {pred} |")
     lines += ["", "## Score against training time", ""]
-    for (dataset, recipe), runs in sorted(groups.items()):
+    for (dataset, recipe, *_), runs in sorted(groups.items()):
         for r in runs:
             curve = ", ".join(
                 f"{p['train_seconds'] / 60:.1f} min: {p['discriminative']:.3f}"

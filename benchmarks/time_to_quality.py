@@ -10,9 +10,9 @@ Trains `keras-rgan train`'s defaults on Sines, scores the model every
     python benchmarks/time_to_quality.py --quick    # reads the recorded curves
 
 `--quick` trains nothing: it reads the score-against-time curves that
-`benchmarks/quality.py` recorded for the default recipe
-(`benchmarks/results/quality.jsonl`) and reports their first point below the
-threshold, saying so. Writes `benchmarks/results/time_to_quality.md`.
+`benchmarks/quality.py` recorded for the default recipe at the default
+number of epochs (`benchmarks/results/quality.jsonl`) and reports their
+first point below the threshold, saying so. Writes `benchmarks/results/time_to_quality.md`.
 """
 
 import json
@@ -32,7 +32,11 @@ from quality import ScoreCurve  # noqa: E402
 RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 _QUICK = flags.DEFINE_bool("quick", False, "Read the recorded curves instead of training.")
 _THRESHOLD = flags.DEFINE_float("threshold", 0.05, "Discriminative score to reach.")
-_MAX_EPOCHS = flags.DEFINE_integer("max_epochs", 200, "Give up after this many epochs.")
+_MAX_EPOCHS = flags.DEFINE_integer(
+    "max_epochs", train_lib.TrainConfig.epochs,
+    "Give up after this many epochs; also the length of the learning-rate "
+    "schedule, so the default is the default budget of keras-rgan train.",
+)
 _SEED = flags.DEFINE_integer("seed", 0, "Training seed.")
 _OUTPUT = flags.DEFINE_string(
     "time_to_quality_output", os.path.join(RESULTS_DIR, "time_to_quality.md"),
@@ -63,7 +67,11 @@ def first_below(curve, threshold):
 def from_recorded(threshold):
     with open(_QUALITY) as f:
         rows = [json.loads(line) for line in f if line.strip()]
-    rows = [r for r in rows if r["recipe"] == "default" and r["dataset"] == "sines"]
+    rows = [
+        r for r in rows
+        if r["recipe"] == quality.DEFAULT_RECIPE and r["dataset"] == "sines"
+        and r["curve"] and r["curve"][-1]["epoch"] == train_lib.TrainConfig.epochs
+    ]
     lines = []
     for row in rows:
         point = first_below(row["curve"], threshold)

@@ -10,9 +10,12 @@ For RGAN and CRGAN at a small (B=128, T=24, F=5, hidden 24) and a larger
 
 without `jit_compile` (`--jit=off,on` adds XLA-compiled variants: with the
 default WGAN-GP recipe an XLA step measured 15.9 s against 91 ms without on
-this CPU, so they are opt-in). Variants run interleaved, round after
-round, so each ratio compares measurements taken side by side (the machines
-are noisy); the median over rounds is reported.
+this CPU, so they are opt-in), each with the recurrences run as a loop and
+unrolled (`--unroll=off,on`; `keras-rgan train --unroll=auto` unrolls up to
+`train_lib.AUTO_UNROLL_MAX_STEPS` steps on a machine without a GPU, and this
+benchmark is the measurement behind that choice). Variants run interleaved,
+round after round, so each ratio compares measurements taken side by side
+(the machines are noisy); the median over rounds is reported.
 
     python benchmarks/train_step.py               # full
     python benchmarks/train_step.py --quick       # a few minutes
@@ -20,6 +23,7 @@ are noisy); the median over rounds is reported.
 Writes `benchmarks/results/train_step.md` and `.json`.
 """
 
+import itertools
 import os
 import sys
 import time
@@ -56,11 +60,15 @@ _JIT = flags.DEFINE_list(
     "default WGAN-GP recipe an XLA-compiled step measured 15.9 s on this "
     "2-core CPU against 91 ms without (results/train_step.md).",
 )
+_UNROLL = flags.DEFINE_list(
+    "unroll", ["off", "on"], "Recurrences as a loop (off) and unrolled (on)."
+)
 _OUTPUT = flags.DEFINE_string("output", os.path.join(RESULTS_DIR, "train_step"), "Output stem.")
 
 
-def build(model, size, steps_per_execution, jit):
+def build(model, size, steps_per_execution, jit, unroll):
     config = train_lib.TrainConfig(
+        unroll=unroll,
         model=model,
         cell="lstm",
         seq_len=size["seq_len"],
@@ -90,13 +98,13 @@ class Runner:
     """One way of running training steps, built (and traced) once: each
     `time(steps)` call then times `steps` more steps, in ms/step."""
 
-    def __init__(self, model, size_name, variant, jit):
+    def __init__(self, model, size_name, variant, jit, unroll):
         size = SIZES[size_name]
         keras.utils.set_random_seed(0)
         self.bare = variant == "bare"
         spe = 1 if self.bare else int(variant.split("=")[1])
         self.spe = spe
-        self.gan = build(model, size, spe, jit and not self.bare)
+        self.gan = build(model, size, spe, jit and not self.bare, unroll)
         self.dataset = dataset_for(size)
         if self.bare:
             self.step = tf.function(self.gan.train_step, jit_compile=jit)
@@ -123,47 +131,60 @@ def main(argv):
     sizes = ["small"] if _QUICK.value else _SIZES.value
     variants = ["bare", "fit spe=1", "fit spe=32"]
     keys = [
-        (model, size, variant, jit)
+        (model, size, variant, jit, unroll)
         for model in _MODELS.value
         for size in sizes
         for jit in _JIT.value
+        for unroll in _UNROLL.value
         for variant in variants
     ]
     times = {key: [] for key in keys}
-    runners = {}
+    runners, traces = {}, {}
+    for key in keys:
+        started = time.perf_counter()
+        try:
+            runners[key] = Runner(*key[:3], key[3] == "on", key[4])
+        except Exception as error:  # noqa: BLE001 - reported, not hidden
+            print(f"{key}: failed: {type(error).__name__}: {str(error)[:200]}")
+        traces[key] = time.perf_counter() - started
+    # The first call of a step after other steps were traced measured up to
+    # 3x slower on this machine (a one-off per runner); one untimed call of
+    # each, after all are built, keeps it out of the rounds.
+    for runner in runners.values():
+        runner.time(runner.spe)
     for round_index in range(rounds):
         for key in keys:
-            model, size, variant, jit = key
+            model, size, variant, jit, unroll = key
             size_steps = steps if size == "small" else max(8, steps // 4)
             try:
-                if key not in runners:
-                    runners[key] = Runner(model, size, variant, jit == "on")
                 ms = runners[key].time(size_steps)
             except Exception as error:  # noqa: BLE001 - reported, not hidden
                 ms = float("nan")
                 print(f"{key}: failed: {type(error).__name__}: {str(error)[:200]}")
             times[key].append(ms)
-            print(f"round {round_index + 1} {model} {size} jit={jit} {variant}: {ms:.1f} ms/step", flush=True)
+            print(
+                f"round {round_index + 1} {model} {size} jit={jit} unroll={unroll} "
+                f"{variant}: {ms:.1f} ms/step",
+                flush=True,
+            )
 
     rows = []
-    for model in _MODELS.value:
-        for size in sizes:
-            for jit in _JIT.value:
-                bare = times[(model, size, "bare", jit)]
-                for variant in variants[1:]:
-                    fit = times[(model, size, variant, jit)]
-                    ratios = [f / b for f, b in zip(fit, bare)]
-                    rows.append(
-                        {
-                            "model": model,
-                            "size": size,
-                            "jit_compile": jit,
-                            "variant": variant,
-                            "bare_ms": float(np.median(bare)),
-                            "fit_ms": float(np.median(fit)),
-                            "ratio": float(np.median(ratios)),
-                        }
-                    )
+    for model, size, jit, unroll in itertools.product(
+        _MODELS.value, sizes, _JIT.value, _UNROLL.value
+    ):
+        bare = times[(model, size, "bare", jit, unroll)]
+        for variant in variants[1:]:
+            fit = times[(model, size, variant, jit, unroll)]
+            rows.append({
+                "model": model,
+                "size": size,
+                "jit_compile": jit,
+                "unroll": unroll,
+                "variant": variant,
+                "bare_ms": float(np.median(bare)),
+                "fit_ms": float(np.median(fit)),
+                "ratio": float(np.median([f / b for f, b in zip(fit, bare)])),
+            })
     lines = [
         "# Training step: `model.fit` against a bare compiled step",
         "",
@@ -172,16 +193,64 @@ def main(argv):
         f"{steps} steps ({max(8, steps // 4)} at the large size), medians. Default recipe of `keras-rgan train` (WGAN-GP, 2 "
         "discriminator updates per step), LSTM cells. Goal: fit within 1.05x of the bare step.",
         "",
-        "| model | size | jit_compile | fit variant | bare ms/step | fit ms/step | fit / bare |",
-        "|---|---|---|---|---|---|---|",
+        "| model | size | jit_compile | unroll | fit variant | bare ms/step | fit ms/step | fit / bare |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
-            f"| {row['model']} | {row['size']} | {row['jit_compile']} | {row['variant']} | "
-            f"{row['bare_ms']:.1f} | {row['fit_ms']:.1f} | {row['ratio']:.2f} |"
+            f"| {row['model']} | {row['size']} | {row['jit_compile']} | {row['unroll']} | "
+            f"{row['variant']} | {row['bare_ms']:.1f} | {row['fit_ms']:.1f} | {row['ratio']:.2f} |"
         )
+    unrolling = unroll_rows(times, traces, sizes)
+    if unrolling:
+        lines += [
+            "",
+            "## Unrolled against looped recurrences",
+            "",
+            "Median over rounds of (loop ms / unrolled ms) per round, same variant; "
+            "above 1: unrolling is faster. Build is the time to build, trace "
+            "(and compile) the variant and run its first steps.",
+            "",
+            "| model | size | jit_compile | variant | loop ms/step | unrolled ms/step | loop / unrolled | build s (loop, unrolled) |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for row in unrolling:
+            lines.append(
+                f"| {row['model']} | {row['size']} | {row['jit_compile']} | {row['variant']} | "
+                f"{row['loop_ms']:.1f} | {row['unrolled_ms']:.1f} | {row['speedup']:.2f} | "
+                f"{row['build_s'][0]:.1f}, {row['build_s'][1]:.1f} |"
+            )
     machine.write_results(_OUTPUT.value, lines, {
-        "rows": rows, "raw": {" | ".join(key): value for key, value in times.items()}})
+        "rows": rows,
+        "unrolling": unrolling,
+        "raw": {" | ".join(key): value for key, value in times.items()},
+    })
+
+
+def unroll_rows(times, traces, sizes):
+    """Loop against unrolled, per model, size, jit setting and variant."""
+    if set(_UNROLL.value) != {"off", "on"}:
+        return []
+    rows = []
+    for model, size, jit, variant in itertools.product(
+        _MODELS.value, sizes, _JIT.value, ("bare", "fit spe=1", "fit spe=32")
+    ):
+        loop = times[(model, size, variant, jit, "off")]
+        unrolled = times[(model, size, variant, jit, "on")]
+        rows.append({
+            "model": model,
+            "size": size,
+            "jit_compile": jit,
+            "variant": variant,
+            "loop_ms": float(np.median(loop)),
+            "unrolled_ms": float(np.median(unrolled)),
+            "speedup": float(np.median([a / b for a, b in zip(loop, unrolled)])),
+            "build_s": [
+                traces.get((model, size, variant, jit, u), float("nan"))
+                for u in ("off", "on")
+            ],
+        })
+    return rows
 
 
 if __name__ == "__main__":

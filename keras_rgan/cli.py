@@ -166,6 +166,14 @@ _DETERMINISTIC = flags.DEFINE_bool(
     "Deterministic ops: with the same --seed on the same machine, training "
     "gives bit-identical weights (slower on a GPU).",
 )
+_UNROLL = flags.DEFINE_enum(
+    "unroll",
+    _DEFAULTS.unroll,
+    ["auto", "on", "off"],
+    "Unroll the recurrences into the graph: faster on CPU for short "
+    "sequences, no cuDNN on GPU. auto: on for seq_len <= "
+    f"{train_lib.AUTO_UNROLL_MAX_STEPS} when no GPU is visible.",
+)
 _JIT_COMPILE = flags.DEFINE_bool(
     "jit_compile", _DEFAULTS.jit_compile, "XLA-compile the train step."
 )
@@ -230,6 +238,7 @@ def _train():
         num_features=_NUM_FEATURES.value,
         steps_per_execution=_STEPS_PER_EXECUTION.value,
         jit_compile=_JIT_COMPILE.value,
+        unroll=_UNROLL.value,
         deterministic=_DETERMINISTIC.value,
         strategy=_STRATEGY.value,
         conditional=_CONDITIONAL.value,

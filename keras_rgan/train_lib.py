@@ -31,6 +31,11 @@ from keras_rgan.models.rgan import RGAN
 from keras_rgan.models.timegan import TimeGAN
 
 MODELS = ("rgan", "crgan", "timegan")
+UNROLL = ("auto", "on", "off")
+# `unroll="auto"` unrolls recurrences up to this many steps when no GPU is
+# visible (measured in benchmarks/results/train_step.md); on a GPU the loop
+# keeps cuDNN.
+AUTO_UNROLL_MAX_STEPS = 32
 STRATEGIES = ("default", "mirrored", "multi_worker")
 MODEL_FILE = "model.keras"
 LAST_FILE = "last.keras"
@@ -88,6 +93,7 @@ class TrainConfig:
     num_features: int = 5
     steps_per_execution: int = 1
     jit_compile: bool = False
+    unroll: str = "auto"
     deterministic: bool = False
     strategy: str = "default"
     conditional: bool = False
@@ -198,6 +204,10 @@ class TrainConfig:
             raise ValueError(
                 f"generator_ema must be in [0, 1), got {self.generator_ema}."
             )
+        if self.unroll not in UNROLL:
+            raise ValueError(
+                f"Unknown unroll {self.unroll!r}; expected one of {UNROLL}."
+            )
         if self.lr_decay not in LR_DECAYS:
             raise ValueError(
                 f"Unknown lr_decay {self.lr_decay!r}; expected one of {LR_DECAYS}."
@@ -266,6 +276,21 @@ class TrainResult:
     seconds: float
 
 
+def unrolled(config):
+    """Whether `config` unrolls the recurrences: `unroll="on"`/`"off"`, or
+    for `"auto"`, sequences of at most `AUTO_UNROLL_MAX_STEPS` steps on a
+    machine without a GPU.
+
+    >>> unrolled(TrainConfig(unroll="off")), unrolled(TrainConfig(seq_len=200))
+    (False, False)
+    """
+    if config.unroll != "auto":
+        return config.unroll == "on"
+    return config.seq_len <= AUTO_UNROLL_MAX_STEPS and not (
+        tf.config.list_physical_devices("GPU")
+    )
+
+
 def learning_rate(config, initial, updates_per_step, steps_per_epoch):
     """`initial`, or with `lr_decay="cosine"` a schedule that falls from it to
     0 along a half cosine over the whole run (`epochs * steps_per_epoch`
@@ -315,6 +340,7 @@ def build_model(
         units=config.units,
         num_layers=config.num_layers,
         dense_units=config.dense_units,
+        unroll=unrolled(config),
     )
     if config.model == "timegan":
         model = TimeGAN(
@@ -327,6 +353,7 @@ def build_model(
             embedding_epochs=config.embedding_epochs,
             supervised_epochs=config.supervised_epochs,
             sequence_latent_dim=config.sequence_latent_dim,
+            unroll=sizes["unroll"],
             scaler=scaler,
             seed=config.seed,
         )

@@ -1,4 +1,7 @@
+import dataclasses
 import os
+
+import keras
 
 import numpy as np
 import pytest
@@ -73,6 +76,36 @@ def test_same_seed_same_model(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    "overrides, expected",
+    [
+        ({"unroll": "auto", "seq_len": 8}, True),  # no GPU here
+        ({"unroll": "auto", "seq_len": train_lib.AUTO_UNROLL_MAX_STEPS + 1}, False),
+        ({"unroll": "on", "seq_len": 100}, True),
+        ({"unroll": "off", "seq_len": 8}, False),
+    ],
+)
+def test_unroll_choice_reaches_every_recurrent_layer(overrides, expected, tmp_path):
+    assert not tf.config.list_physical_devices("GPU")
+    config = train_lib.TrainConfig(**{**TINY, **overrides})
+    for model in ("rgan", "crgan", "timegan"):
+        gan = train_lib.build_model(
+            dataclasses.replace(config, model=model), 3, steps_per_epoch=1
+        )
+        layers = [
+            layer
+            for network in (gan.generator, gan.discriminator)
+            for layer in network.backbone.recurrent_layers
+        ]
+        assert {layer.unroll for layer in layers} == {expected}, model
+    path = str(tmp_path / "gan.keras")
+    gan = train_lib.build_model(config, 3, steps_per_epoch=1)
+    gan.generate(1)
+    gan.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.generator.backbone.recurrent_layers[0].unroll is expected
+
+
 @pytest.mark.parametrize("model", ["rgan", "crgan"])
 def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
     config = train_lib.TrainConfig(
@@ -117,6 +150,7 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
         ({"d_steps": 0}, ValueError, "d_steps must be a positive integer"),
         ({"generator_ema": 1.0}, ValueError, r"generator_ema must be in \[0, 1\)"),
         ({"lr_decay": "step"}, ValueError, "Unknown lr_decay 'step'"),
+        ({"unroll": "yes"}, ValueError, "Unknown unroll 'yes'"),
         ({"model": "timegan", "lr_decay": "cosine"}, ValueError, "lr_decay needs"),
     ],
 )

@@ -1,8 +1,10 @@
 """keras_rgan's side of `benchmarks/peers.py`, run by the project's Python.
 
 Tasks: "rgan" (LSTM RGAN, hidden 24, one layer each), "timegan" (GRU
-TimeGAN, hidden 24, 3 layers, straight into its joint phase), and
-"write_data" (saves the Sines data every worker trains on, then exits).
+TimeGAN, hidden 24, 3 layers, straight into its joint phase), each also as
+"<task>_unrolled" (the recurrences unrolled, as `keras-rgan train
+--unroll=auto` does for short sequences on a CPU), and "write_data" (saves
+the Sines data every worker trains on, then exits).
 Training is timed inside `model.fit` by a batch-timestamp callback.
 """
 
@@ -38,11 +40,20 @@ def main(config, channel):
     hidden, batch_size = config["hidden"], config["batch_size"]
     x = np.load(config["data_path"])
     dataset = keras_rgan.data.make_dataset(x, batch_size, seed=0).repeat()
+    unroll = config["task"].endswith("_unrolled")
+    task = config["task"].removesuffix("_unrolled")
+    recurrence = (
+        "unrolled recurrences (unroll=True)" if unroll else "recurrences as loops"
+    )
 
-    if config["task"] == "rgan":
+    if task == "rgan":
         gan = keras_rgan.RGAN(
-            generator=keras_rgan.LSTMGenerator(features, units=hidden, num_layers=1),
-            discriminator=keras_rgan.LSTMDiscriminator(units=hidden, num_layers=1),
+            generator=keras_rgan.LSTMGenerator(
+                features, units=hidden, num_layers=1, unroll=unroll
+            ),
+            discriminator=keras_rgan.LSTMDiscriminator(
+                units=hidden, num_layers=1, unroll=unroll
+            ),
             seq_len=seq_len,
             latent_dim=features,
             seed=0,
@@ -58,7 +69,7 @@ def main(config, channel):
             f"LSTM({hidden}) -> Dense({features}, sigmoid)], "
             f"LSTMDiscriminator(units={hidden}, num_layers=1) [LSTM({hidden}), "
             "last step -> Dense(1) logit]; compile() defaults: non-saturating "
-            "cross-entropy, Adam(1e-3, beta_1=0.5) each, d_steps=1"
+            f"cross-entropy, Adam(1e-3, beta_1=0.5) each, d_steps=1; {recurrence}"
         )
         step = (
             "1 discriminator update (G forward on fresh noise, then D on real and "
@@ -74,6 +85,7 @@ def main(config, channel):
             cell="gru",
             embedding_epochs=0,
             supervised_epochs=0,
+            unroll=unroll,
             seed=0,
         )
         gan.compile()
@@ -86,7 +98,8 @@ def main(config, channel):
         model = (
             f"keras_rgan.TimeGAN(hidden_dim={hidden}, num_layers=3, cell='gru', "
             "embedding_epochs=0, supervised_epochs=0): embedder, recovery, "
-            "generator, discriminator 3 GRU layers, supervisor 2; Adam(1e-3) each"
+            "generator, discriminator 3 GRU layers, supervisor 2; Adam(1e-3) "
+            f"each; {recurrence}"
         )
         step = (
             "one joint-phase train_step: 1 generator+supervisor update, 1 "

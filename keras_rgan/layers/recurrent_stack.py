@@ -20,15 +20,18 @@ def check_backbone(cell, units, num_layers, dense_units):
         raise ValueError(f"dense_units must be positive, got {list(dense_units)}.")
 
 
-def _recurrent_layer(cell, units, return_sequences, name):
+def _recurrent_layer(cell, units, return_sequences, unroll, name):
     if cell in ("lstm", "gru"):
-        # Default activations, no recurrent dropout, no unroll (and, for the
-        # GRU, reset_after=True): cuDNN-eligible.
+        # Default activations, no recurrent dropout (and, for the GRU,
+        # reset_after=True): cuDNN-eligible unless unrolled.
         layer = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
-        return layer(units, return_sequences=return_sequences, name=name)
+        return layer(
+            units, return_sequences=return_sequences, unroll=unroll, name=name
+        )
     return keras.layers.RNN(
         SharedTanhProjectionCell(units),
         return_sequences=return_sequences,
+        unroll=unroll,
         name=name,
     )
 
@@ -49,6 +52,9 @@ class RecurrentStack(keras.layers.Layer):
         num_layers: int. Number of recurrent layers.
         dense_units: list of int. Sizes of the tanh dense layers after them.
         return_sequences: bool. Every step, or only the last one.
+        unroll: bool. Unroll the recurrence into the graph instead of a
+            loop: faster on CPU for short sequences (see README,
+            Performance), more memory, and no cuDNN kernel on GPU.
 
     Example:
 
@@ -65,6 +71,7 @@ class RecurrentStack(keras.layers.Layer):
         num_layers=1,
         dense_units=(),
         return_sequences=True,
+        unroll=False,
         **kwargs,
     ):
         dense_units = list(dense_units)
@@ -76,6 +83,7 @@ class RecurrentStack(keras.layers.Layer):
                 cell,
                 units,
                 return_sequences=return_sequences or i < num_layers - 1,
+                unroll=unroll,
                 name=f"{cell}_{i}",
             )
             for i in range(num_layers)
@@ -90,6 +98,7 @@ class RecurrentStack(keras.layers.Layer):
         self.num_layers = num_layers
         self.dense_units = dense_units
         self.return_sequences = return_sequences
+        self.unroll = unroll
         self.supports_masking = True
 
     @property
@@ -134,6 +143,7 @@ class RecurrentStack(keras.layers.Layer):
                 "num_layers": self.num_layers,
                 "dense_units": self.dense_units,
                 "return_sequences": self.return_sequences,
+                "unroll": self.unroll,
             }
         )
         return config

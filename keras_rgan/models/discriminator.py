@@ -22,6 +22,7 @@ class RecurrentDiscriminator(keras.Model):
         num_layers: int. Number of recurrent layers.
         dense_units: list of int. Tanh dense layers after the recurrent ones.
         per_step_logits: bool. One logit per step instead of per sequence.
+        unroll: bool. Unroll the recurrence (`RecurrentStack`).
 
     Example:
 
@@ -38,13 +39,14 @@ class RecurrentDiscriminator(keras.Model):
         num_layers=2,
         dense_units=(),
         per_step_logits=False,
+        unroll=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
         # === Layers ===
         self.backbone = RecurrentStack(
             cell, units, num_layers, dense_units,
-            return_sequences=per_step_logits, name="backbone",
+            return_sequences=per_step_logits, unroll=unroll, name="backbone",
         )
         self.logit_dense = keras.layers.Dense(1, name="logit")
         # === Config ===
@@ -53,6 +55,7 @@ class RecurrentDiscriminator(keras.Model):
         self.num_layers = num_layers
         self.dense_units = list(dense_units)
         self.per_step_logits = per_step_logits
+        self.unroll = unroll
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -77,6 +80,7 @@ class RecurrentDiscriminator(keras.Model):
                 "num_layers": self.num_layers,
                 "dense_units": self.dense_units,
                 "per_step_logits": self.per_step_logits,
+                "unroll": self.unroll,
             }
         )
         return config
@@ -99,6 +103,8 @@ class LSTMDiscriminator(RecurrentDiscriminator):
         num_layers: int. Number of stacked LSTMs.
         dense_units: list of int. Tanh dense layers after the LSTMs.
         per_step_logits: bool. One logit per step instead of per sequence.
+        unroll: bool. Unroll the LSTMs (faster on CPU for short sequences;
+            not cuDNN).
 
     Example:
 
@@ -109,11 +115,18 @@ class LSTMDiscriminator(RecurrentDiscriminator):
     """
 
     def __init__(
-        self, units=64, num_layers=2, dense_units=(), per_step_logits=False, **kwargs
+        self,
+        units=64,
+        num_layers=2,
+        dense_units=(),
+        per_step_logits=False,
+        unroll=False,
+        **kwargs,
     ):
         kwargs.pop("cell", None)
         super().__init__(
-            "lstm", units, num_layers, dense_units, per_step_logits, **kwargs
+            "lstm", units, num_layers, dense_units, per_step_logits, unroll,
+            **kwargs,
         )
 
     def get_config(self):

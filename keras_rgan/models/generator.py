@@ -20,6 +20,7 @@ class RecurrentGenerator(keras.Model):
         units: int. Units of each recurrent layer.
         num_layers: int. Number of recurrent layers.
         dense_units: list of int. Tanh dense layers after the recurrent ones.
+        unroll: bool. Unroll the recurrence (`RecurrentStack`).
 
     Example:
 
@@ -36,6 +37,7 @@ class RecurrentGenerator(keras.Model):
         units=64,
         num_layers=2,
         dense_units=(),
+        unroll=False,
         **kwargs,
     ):
         if num_features < 1:
@@ -44,7 +46,7 @@ class RecurrentGenerator(keras.Model):
         # === Layers ===
         self.backbone = RecurrentStack(
             cell, units, num_layers, dense_units, return_sequences=True,
-            name="backbone",
+            unroll=unroll, name="backbone",
         )
         self.output_dense = keras.layers.Dense(
             num_features, activation="sigmoid", name="output"
@@ -55,6 +57,7 @@ class RecurrentGenerator(keras.Model):
         self.units = units
         self.num_layers = num_layers
         self.dense_units = list(dense_units)
+        self.unroll = unroll
 
     def build(self, input_shape):
         self.backbone.build(input_shape)
@@ -72,6 +75,7 @@ class RecurrentGenerator(keras.Model):
                 "units": self.units,
                 "num_layers": self.num_layers,
                 "dense_units": self.dense_units,
+                "unroll": self.unroll,
             }
         )
         return config
@@ -95,6 +99,8 @@ class LSTMGenerator(RecurrentGenerator):
         units: int. Hidden units of each LSTM.
         num_layers: int. Number of stacked LSTMs.
         dense_units: list of int. Tanh dense layers after the LSTMs.
+        unroll: bool. Unroll the LSTMs (faster on CPU for short sequences;
+            not cuDNN).
 
     Example:
 
@@ -104,10 +110,13 @@ class LSTMGenerator(RecurrentGenerator):
     TensorShape([2, 24, 5])
     """
 
-    def __init__(self, num_features, units=64, num_layers=2, dense_units=(), **kwargs):
+    def __init__(
+        self, num_features, units=64, num_layers=2, dense_units=(), unroll=False,
+        **kwargs,
+    ):
         kwargs.pop("cell", None)
         super().__init__(
-            num_features, "lstm", units, num_layers, dense_units, **kwargs
+            num_features, "lstm", units, num_layers, dense_units, unroll, **kwargs
         )
 
     def get_config(self):

@@ -75,6 +75,8 @@ class TimeGAN(SequenceGAN):
         scaler: fitted `MinMaxScaler` or None.
         seed: int or None.
         sequence_latent_dim: int. Noise dimensions drawn once per sequence.
+        unroll: bool. Unroll every network's recurrence (faster on CPU for
+            short sequences; no cuDNN kernel on GPU).
 
     Example:
 
@@ -101,6 +103,7 @@ class TimeGAN(SequenceGAN):
         scaler=None,
         seed=None,
         sequence_latent_dim=0,
+        unroll=False,
         **kwargs,
     ):
         check_backbone(cell, hidden_dim, num_layers, [])
@@ -114,7 +117,9 @@ class TimeGAN(SequenceGAN):
                 "embedding_epochs and supervised_epochs must be >= 0, got "
                 f"{embedding_epochs} and {supervised_epochs}."
             )
-        backbone = dict(cell=cell, units=hidden_dim, num_layers=num_layers)
+        backbone = dict(
+            cell=cell, units=hidden_dim, num_layers=num_layers, unroll=unroll
+        )
         self.backbone_definition = backbone
         self.hidden_dim = hidden_dim
         self.embedding_epochs = embedding_epochs
@@ -140,6 +145,7 @@ class TimeGAN(SequenceGAN):
             cell=cell,
             units=hidden_dim,
             num_layers=max(1, num_layers - 1),
+            unroll=unroll,
             name="supervisor",
         )
         self.embedder.build((None, seq_len, num_features))
@@ -336,6 +342,7 @@ class TimeGAN(SequenceGAN):
                 "hidden_dim": self.hidden_dim,
                 "num_layers": self.backbone_definition["num_layers"],
                 "cell": self.backbone_definition["cell"],
+                "unroll": self.backbone_definition["unroll"],
                 "embedding_epochs": self.embedding_epochs,
                 "supervised_epochs": self.supervised_epochs,
             }

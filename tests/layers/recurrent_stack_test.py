@@ -33,3 +33,24 @@ def test_config_round_trip():
 def test_bad_definitions(kwargs, message):
     with pytest.raises(ValueError, match=message):
         RecurrentStack(**kwargs)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "tanh"])
+@pytest.mark.parametrize("return_sequences", [True, False])
+def test_unrolled_stack_computes_what_the_loop_does(cell, return_sequences):
+    looped = RecurrentStack(cell, units=6, num_layers=2, dense_units=[3],
+                            return_sequences=return_sequences)
+    unrolled = RecurrentStack.from_config(
+        {**looped.get_config(), "unroll": True}
+    )
+    x = np.random.default_rng(0).normal(size=(4, 10, 2)).astype("float32")
+    mask = np.arange(10) < np.array([[10], [7], [3], [1]])  # right padding
+    looped.build(x.shape)
+    unrolled.build(x.shape)
+    unrolled.set_weights(looped.get_weights())
+    assert unrolled.recurrent_layers[0].unroll and not looped.recurrent_layers[0].unroll
+    for kwargs in ({}, {"mask": mask}):
+        np.testing.assert_allclose(
+            unrolled(x, **kwargs), looped(x, **kwargs), rtol=1e-5, atol=1e-6
+        )
+    assert RecurrentStack.from_config(unrolled.get_config()).unroll
