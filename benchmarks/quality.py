@@ -38,6 +38,17 @@ PLAIN = {  # The earlier defaults: non-saturating loss, Adam 1e-3 / 0.5.
     "loss": "non_saturating",
     "d_steps": 1,
 }
+WGAN = {  # Per-sequence latent code, generator EMA, WGAN-GP.
+    **PLAIN,
+    "latent_dim": 2,
+    "sequence_latent_dim": 4,
+    "generator_ema": 0.999,
+    "loss": "wgan_gp",
+    "d_steps": 2,
+    "g_learning_rate": 2e-4,
+    "d_learning_rate": 2e-4,
+    "beta_1": 0.0,
+}
 # The recipe that `keras-rgan train`'s defaults (TrainConfig, with its
 # default --epochs) are; "default" trains whatever the defaults are now.
 DEFAULT_RECIPE = "rgan-seq-latent-ema-wgan-cosine"
@@ -80,31 +91,10 @@ RECIPES = {
         "g_learning_rate": 5e-4,
         "d_learning_rate": 5e-4,
     },
-    "rgan-seq-latent-ema-wgan": {
-        **PLAIN,
-        "latent_dim": 2,
-        "sequence_latent_dim": 4,
-        "generator_ema": 0.999,
-        "loss": "wgan_gp",
-        "d_steps": 2,
-        "g_learning_rate": 2e-4,
-        "d_learning_rate": 2e-4,
-        "beta_1": 0.0,
-    },
+    "rgan-seq-latent-ema-wgan": WGAN,
     # The same with both learning rates decayed to 0 along a half cosine
     # over the run (--epochs sets its length).
-    "rgan-seq-latent-ema-wgan-cosine": {
-        **PLAIN,
-        "latent_dim": 2,
-        "sequence_latent_dim": 4,
-        "generator_ema": 0.999,
-        "loss": "wgan_gp",
-        "d_steps": 2,
-        "g_learning_rate": 2e-4,
-        "d_learning_rate": 2e-4,
-        "beta_1": 0.0,
-        "lr_decay": "cosine",
-    },
+    "rgan-seq-latent-ema-wgan-cosine": {**WGAN, "lr_decay": "cosine"},
     "timegan": {
         **PLAIN,
         "model": "timegan",
