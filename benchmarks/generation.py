@@ -66,7 +66,7 @@ def paths(gan, export_path):
 def main(argv):
     del argv
     config = train_lib.TrainConfig(verbose=0)
-    gan = train_lib.build_model(config, num_features=5)
+    gan = train_lib.build_model(config, num_features=5, steps_per_epoch=1)
     export_path = export_saved_model(gan, tempfile.mkdtemp(), warmup=False)
     functions = paths(gan, export_path)
     calls = 10 if _QUICK.value else _CALLS.value

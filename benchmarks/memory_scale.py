@@ -60,8 +60,11 @@ def worker(spec):
     start = time.perf_counter()
     data, scaler = train_lib.load_data(config)
     prepare = time.perf_counter() - start
-    dataset, _ = train_lib.training_dataset(config, data, scaler)
-    model = train_lib.build_model(config, len(data.feature_names))
+    dataset, steps_per_epoch = train_lib.training_dataset(config, data, scaler)
+    model = train_lib.build_model(
+        config, len(data.feature_names),
+        steps_per_epoch=steps_per_epoch or len(data.sequences) // config.batch_size,
+    )
     model.fit(dataset.repeat(), steps_per_epoch=10, epochs=1, verbose=0)  # warm-up
     start = time.perf_counter()
     model.fit(dataset.repeat(), steps_per_epoch=steps, epochs=1, verbose=0)

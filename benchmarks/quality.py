@@ -117,6 +117,28 @@ PUBLISHED = {  # TimeGAN paper, Table 2 (see BENCHMARKS.md)
     "sines": {"TimeGAN": (".011 ± .008", ".093 ± .019"), "RCGAN": (".022 ± .008", ".097 ± .001")},
     "stocks": {"TimeGAN": (".102 ± .021", ".038 ± .001"), "RCGAN": (".196 ± .027", ".040 ± .001")},
 }
+NOTES = [  # Appended to quality.md: what the rows above cannot say.
+    "- `rgan-seq-latent-ema-wgan-cosine` is the default of `keras-rgan train` "
+    "(at its default 200 epochs): `rgan-seq-latent-ema-wgan` with both learning "
+    "rates decayed to 0 along a half cosine over the run (`--lr_decay`). Its "
+    "scores still swing between evaluation points in mid-run; the decay makes "
+    "the end of the run settle (Sines, seeds 0 to 2, final 0.006 / 0.026 / "
+    "0.033).",
+    "- `rgan-seq-latent-ema-wgan` rows with 3 seeds were labelled `default` "
+    "when they ran (it was the default then); at 100 epochs (7,000 steps) "
+    "their Sines curves gave 0.064 ± 0.007.",
+    "- Each discriminative score is itself noisy: its 3 classifier runs often "
+    "differ by 0.02 to 0.05 on one model (`discriminative_runs` in "
+    "quality.jsonl).",
+    "- Train times: most runs shared the 2-core CPU with other jobs (other "
+    "trainings, the test suite), which stretched them 1.5 to 3 times. On the "
+    "idle machine the default recipe's step takes about 23 ms with the "
+    "recurrences unrolled (`--unroll=auto`, from this session) and 38 ms as a "
+    "loop (benchmarks/results/train_step.md): 200 Sines epochs (14,000 steps) "
+    "are about 5.5 minutes of steps.",
+    "- `timegan`: one seed; 20 embedding, 20 supervised and 60 joint epochs "
+    "with the plain optimizer settings (Adam 1e-3, beta_1 0.5).",
+]
 RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 _RECIPES = flags.DEFINE_list("recipes", ["rgan"], f"Recipes: {', '.join(RECIPES)}.")
@@ -244,6 +266,7 @@ def write_markdown(rows, path):
                 for p in r["curve"]
             )
             lines.append(f"- {dataset} / {recipe} / seed {r['seed']}: {curve}")
+    lines += ["", "## Notes", ""] + NOTES
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
 

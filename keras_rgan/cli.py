@@ -133,8 +133,8 @@ _GENERATOR_EMA = flags.DEFINE_float(
 _LR_DECAY = flags.DEFINE_string(
     "lr_decay",
     _DEFAULTS.lr_decay,
-    "Learning-rate schedule: none | cosine (from the learning rate to 0 over "
-    "the whole run).",
+    "Learning-rate schedule: auto | none | cosine (from the learning rate to "
+    "0 over the whole run). auto: cosine for rgan and crgan, none for timegan.",
 )
 _BETA_1 = flags.DEFINE_float("beta_1", _DEFAULTS.beta_1, "Adam's beta_1 (both players).")
 _COLUMNS = flags.DEFINE_list("columns", None, "CSV columns to use (default all).")

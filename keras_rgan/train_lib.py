@@ -44,7 +44,7 @@ LOG_DIR = "logs"
 CONFIG_FILE = "train_config.json"
 # Fields a resumed run may change: everything else must match the run it
 # resumes.
-LR_DECAYS = ("none", "cosine")
+LR_DECAYS = ("auto", "none", "cosine")
 RESUMABLE_CHANGES = ("epochs", "verbose", "export_dir")
 
 
@@ -62,12 +62,13 @@ class TrainConfig:
     model: str = "rgan"
     seq_len: int = 24
     batch_size: int = 128
-    epochs: int = 100
+    epochs: int = 200
     seed: int = 0
     export_dir: str | None = None
     model_dir: str | None = None
     # Defaults: the best recipe measured by benchmarks/quality.py
-    # ("rgan-seq-latent-ema-wgan", benchmarks/results/quality.md).
+    # ("rgan-seq-latent-ema-wgan-cosine" at 200 epochs,
+    # benchmarks/results/quality.md).
     latent_dim: int = 2
     sequence_latent_dim: int = 4
     per_step_logits: bool = False
@@ -82,7 +83,7 @@ class TrainConfig:
     d_learning_rate: float = 2e-4
     beta_1: float = 0.0
     generator_ema: float = 0.999
-    lr_decay: str = "none"
+    lr_decay: str = "auto"
     clipnorm: float | None = None
     loss: str = "wgan_gp"
     d_steps: int = 2
@@ -212,7 +213,7 @@ class TrainConfig:
             raise ValueError(
                 f"Unknown lr_decay {self.lr_decay!r}; expected one of {LR_DECAYS}."
             )
-        if self.lr_decay != "none" and self.model == "timegan":
+        if self.lr_decay == "cosine" and self.model == "timegan":
             raise ValueError(
                 "lr_decay needs --model=rgan or crgan; timegan trains in phases "
                 "with constant learning rates."
@@ -291,17 +292,30 @@ def unrolled(config):
     )
 
 
+def decays(config):
+    """Whether `config`'s learning rates decay: `lr_decay="cosine"`, or
+    `"auto"` (the default) for RGAN and CRGAN; TimeGAN's phases keep
+    constant rates.
+
+    >>> decays(TrainConfig()), decays(TrainConfig(model="timegan"))
+    (True, False)
+    """
+    if config.lr_decay == "auto":
+        return config.model != "timegan"
+    return config.lr_decay == "cosine"
+
+
 def learning_rate(config, initial, updates_per_step, steps_per_epoch):
-    """`initial`, or with `lr_decay="cosine"` a schedule that falls from it to
-    0 along a half cosine over the whole run (`epochs * steps_per_epoch`
-    train steps, each making `updates_per_step` updates of the optimizer).
+    """`initial`, or if `config` `decays` a schedule that falls from it to 0
+    along a half cosine over the whole run (`epochs * steps_per_epoch` train
+    steps, each making `updates_per_step` updates of the optimizer).
 
     >>> config = TrainConfig(epochs=2, lr_decay="cosine")
     >>> schedule = learning_rate(config, 1e-3, 1, steps_per_epoch=10)
     >>> [round(float(schedule(step)), 6) for step in (0, 10, 20)]
     [0.001, 0.0005, 0.0]
     """
-    if config.lr_decay == "none":
+    if not decays(config):
         return initial
     return keras.optimizers.schedules.CosineDecay(
         initial, decay_steps=config.epochs * steps_per_epoch * updates_per_step
@@ -319,7 +333,7 @@ def build_model(
     `steps_per_epoch` sets the length of a decaying learning rate
     (`lr_decay`).
     """
-    if config.lr_decay != "none" and not steps_per_epoch:
+    if decays(config) and not steps_per_epoch:
         raise ValueError("lr_decay needs steps_per_epoch, the length of an epoch.")
     labelled = {}
     if lengths is not None:

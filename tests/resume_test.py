@@ -38,7 +38,7 @@ def test_nan_loss_stops_training_naming_the_step_and_keeps_good_weights(tmp_path
     assert str(backup) in message
     metadata = json.loads((backup / "training_metadata.json").read_text())
     assert metadata["epoch"] == 2
-    restored = train_lib.build_model(config, num_features=5)
+    restored = train_lib.build_model(config, num_features=5, steps_per_epoch=3)
     restored.load_weights(str(backup / "latest.weights.h5"))
     assert all(np.isfinite(w).all() for w in restored.get_weights())
     last = keras.saving.load_model(str(tmp_path / "run" / "last.keras"))

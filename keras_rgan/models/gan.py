@@ -352,8 +352,8 @@ class SequenceGAN(keras.Model):
                 on the same real batch and fresh noise.
             jit_compile: bool or "auto". XLA-compile the train step. Off by
                 default: under XLA, Keras cannot use the cuDNN LSTM kernel on
-                a GPU, and on a 2-core CPU the two measured within noise of
-                each other (`benchmarks/fit_step_time.py`).
+                a GPU, and on a 2-core CPU the WGAN-GP step compiled into a
+                step 170 times slower (`benchmarks/results/train_step.md`).
             **kwargs: passed to `keras.Model.compile`
                 (`steps_per_execution`, `run_eagerly`).
         """
