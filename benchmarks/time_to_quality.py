@@ -11,7 +11,7 @@ Trains `keras-rgan train`'s defaults on Sines, scores the model every
 
 `--quick` trains nothing: it reads the score-against-time curves that
 `benchmarks/quality.py` recorded for the default recipe at the default
-budget (`train_lib.DEFAULT_STEPS` steps) (`benchmarks/results/quality.jsonl`) and reports their
+number of epochs (`benchmarks/results/quality.jsonl`) and reports their
 first point below the threshold, saying so. Writes `benchmarks/results/time_to_quality.md`.
 """
 
@@ -35,8 +35,7 @@ _THRESHOLD = flags.DEFINE_float("threshold", 0.05, "Discriminative score to reac
 _MAX_EPOCHS = flags.DEFINE_integer(
     "max_epochs", train_lib.TrainConfig.epochs,
     "Give up after this many epochs; also the length of the learning-rate "
-    "schedule, so the default (None) is the default budget of keras-rgan "
-    "train.",
+    "schedule, so the default is the default budget of keras-rgan train.",
 )
 _SEED = flags.DEFINE_integer("seed", 0, "Training seed.")
 _OUTPUT = flags.DEFINE_string(
@@ -71,7 +70,7 @@ def from_recorded(threshold):
     rows = [
         r for r in rows
         if r["recipe"] == quality.DEFAULT_RECIPE and r["dataset"] == "sines"
-        and r["curve"] and r["curve"][-1]["steps"] == train_lib.DEFAULT_STEPS
+        and r["curve"] and r["curve"][-1]["epoch"] == train_lib.TrainConfig.epochs
     ]
     lines = []
     for row in rows:
@@ -114,7 +113,7 @@ def main(argv):
         reached = (
             f"{point['train_seconds'] / 60:.1f} min ({point['steps']} steps, score "
             f"{point['discriminative']:.3f})" if point
-            else f"not reached in {curve.points[-1]['steps'] if curve.points else 0} steps"
+            else f"not reached in {_MAX_EPOCHS.value} epochs"
         )
         lines = [f"| {_SEED.value} | {machine.today()} | every {quality._EVAL_EVERY.value} epochs | "
                  f"{reached} | {machine.describe()} |"]

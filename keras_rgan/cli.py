@@ -63,12 +63,7 @@ _SEQ_LEN = flags.DEFINE_integer("seq_len", _DEFAULTS.seq_len, "Steps per sequenc
 _BATCH_SIZE = flags.DEFINE_integer(
     "batch_size", _DEFAULTS.batch_size, "Global batch size."
 )
-_EPOCHS = flags.DEFINE_integer(
-    "epochs",
-    _DEFAULTS.epochs,
-    "Training epochs (default: enough epochs for "
-    f"{train_lib.DEFAULT_STEPS:,} steps, 200 on the built-in Sines).",
-)
+_EPOCHS = flags.DEFINE_integer("epochs", _DEFAULTS.epochs, "Training epochs.")
 _SEED = flags.DEFINE_integer(
     "seed", _DEFAULTS.seed, "Seed of data generation, shuffling, weights, noise."
 )

@@ -36,9 +36,6 @@ UNROLL = ("auto", "on", "off")
 # visible (measured in benchmarks/results/train_step.md); on a GPU the loop
 # keeps cuDNN.
 AUTO_UNROLL_MAX_STEPS = 32
-# Train steps of a run when `epochs` is not given: 200 epochs of the
-# built-in Sines data (the budget of the default recipe's measured scores).
-DEFAULT_STEPS = 14_000
 STRATEGIES = ("default", "mirrored", "multi_worker")
 MODEL_FILE = "model.keras"
 LAST_FILE = "last.keras"
@@ -65,7 +62,7 @@ class TrainConfig:
     model: str = "rgan"
     seq_len: int = 24
     batch_size: int = 128
-    epochs: int | None = None  # None: enough epochs for DEFAULT_STEPS steps.
+    epochs: int = 200
     seed: int = 0
     export_dir: str | None = None
     model_dir: str | None = None
@@ -178,6 +175,7 @@ class TrainConfig:
             )
         for name in (
             "batch_size",
+            "epochs",
             "latent_dim",
             "units",
             "num_layers",
@@ -190,10 +188,6 @@ class TrainConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-        if self.epochs is not None and (
-            not isinstance(self.epochs, int) or self.epochs < 1
-        ):
-            raise ValueError(f"epochs must be a positive integer, got {self.epochs!r}.")
         for name in ("g_learning_rate", "d_learning_rate"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}.")
@@ -244,17 +238,6 @@ class TrainConfig:
                     "choose another model_dir or move it away."
                 )
             self._check_resumable()
-
-    def epochs_for(self, steps_per_epoch):
-        """`epochs`, or if it is None, enough epochs of `steps_per_epoch`
-        steps for `DEFAULT_STEPS` steps.
-
-        >>> TrainConfig().epochs_for(70), TrainConfig(epochs=3).epochs_for(70)
-        (200, 3)
-        """
-        if self.epochs is not None:
-            return self.epochs
-        return -(-DEFAULT_STEPS // max(1, steps_per_epoch))
 
     def to_json(self):
         return {k: v for k, v in dataclasses.asdict(self).items() if k != "verbose"}
@@ -324,9 +307,8 @@ def decays(config):
 
 def learning_rate(config, initial, updates_per_step, steps_per_epoch):
     """`initial`, or if `config` `decays` a schedule that falls from it to 0
-    along a half cosine over the whole run (`config.epochs_for(steps_per_epoch)
-    * steps_per_epoch` train steps, each making `updates_per_step` updates of
-    the optimizer).
+    along a half cosine over the whole run (`epochs * steps_per_epoch` train
+    steps, each making `updates_per_step` updates of the optimizer).
 
     >>> config = TrainConfig(epochs=2, lr_decay="cosine")
     >>> schedule = learning_rate(config, 1e-3, 1, steps_per_epoch=10)
@@ -336,10 +318,7 @@ def learning_rate(config, initial, updates_per_step, steps_per_epoch):
     if not decays(config):
         return initial
     return keras.optimizers.schedules.CosineDecay(
-        initial,
-        decay_steps=(
-            config.epochs_for(steps_per_epoch) * steps_per_epoch * updates_per_step
-        ),
+        initial, decay_steps=config.epochs * steps_per_epoch * updates_per_step
     )
 
 
@@ -658,7 +637,6 @@ def train(config, callbacks=None, data=None):
         # Same seed, same machine -> bit-identical weights and samples.
         tf.config.experimental.enable_op_determinism()
     dataset, steps_per_epoch = training_dataset(config, data, scaler)
-    epoch_steps = steps_per_epoch or len(data.sequences) // config.batch_size
     with strategy.scope():
         model = build_model(
             config,
@@ -666,7 +644,7 @@ def train(config, callbacks=None, data=None):
             scaler,
             data.labels,
             data.lengths,
-            steps_per_epoch=epoch_steps,
+            steps_per_epoch=steps_per_epoch or len(data.sequences) // config.batch_size,
         )
     model_dir = config.model_dir and worker_dir(config.model_dir, strategy)
     callbacks = list(callbacks or []) + [DivergenceGuard()]
@@ -691,7 +669,7 @@ def train(config, callbacks=None, data=None):
     try:
         history = model.fit(
             dataset,
-            epochs=config.epochs_for(epoch_steps),
+            epochs=config.epochs,
             steps_per_epoch=steps_per_epoch,
             callbacks=callbacks,
             shuffle=False,

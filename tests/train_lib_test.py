@@ -106,16 +106,6 @@ def test_unroll_choice_reaches_every_recurrent_layer(overrides, expected, tmp_pa
     assert loaded.generator.backbone.recurrent_layers[0].unroll is expected
 
 
-def test_without_epochs_a_run_lasts_default_steps(monkeypatch):
-    monkeypatch.setattr(train_lib, "DEFAULT_STEPS", 7)
-    config = train_lib.TrainConfig(**{**TINY, "epochs": None})
-    result = train_lib.train(config)
-    # 3 steps an epoch (57 training sequences, batch 16): 3 epochs for 7 steps.
-    assert len(result.history.history["d_loss"]) == 3
-    assert int(result.model.g_optimizer.iterations) == 9
-    assert float(result.model.g_optimizer.learning_rate) == pytest.approx(0.0, abs=1e-12)
-
-
 @pytest.mark.parametrize("model", ["rgan", "crgan"])
 def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
     config = train_lib.TrainConfig(
