@@ -60,10 +60,10 @@ def worker(spec):
     start = time.perf_counter()
     data, scaler = train_lib.load_data(config)
     prepare = time.perf_counter() - start
-    dataset, steps_per_epoch = train_lib.training_dataset(config, data, scaler)
+    dataset, _ = train_lib.training_dataset(config, data, scaler)
     model = train_lib.build_model(
         config, len(data.feature_names),
-        steps_per_epoch=steps_per_epoch or len(data.sequences) // config.batch_size,
+        steps_per_epoch=train_lib.batches_per_epoch(config, data),
     )
     model.fit(dataset.repeat(), steps_per_epoch=10, epochs=1, verbose=0)  # warm-up
     start = time.perf_counter()

@@ -169,7 +169,7 @@ _DETERMINISTIC = flags.DEFINE_bool(
 _UNROLL = flags.DEFINE_enum(
     "unroll",
     _DEFAULTS.unroll,
-    ["auto", "on", "off"],
+    list(train_lib.UNROLL),
     "Unroll the recurrences into the graph: faster on CPU for short "
     "sequences, no cuDNN on GPU. auto: on for seq_len <= "
     f"{train_lib.AUTO_UNROLL_MAX_STEPS} when no GPU is visible.",

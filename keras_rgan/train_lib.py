@@ -32,6 +32,7 @@ from keras_rgan.models.timegan import TimeGAN
 
 MODELS = ("rgan", "crgan", "timegan")
 UNROLL = ("auto", "on", "off")
+LR_DECAYS = ("auto", "none", "cosine")
 # `unroll="auto"` unrolls recurrences up to this many steps when no GPU is
 # visible (measured in benchmarks/results/train_step.md); on a GPU the loop
 # keeps cuDNN.
@@ -44,7 +45,6 @@ LOG_DIR = "logs"
 CONFIG_FILE = "train_config.json"
 # Fields a resumed run may change: everything else must match the run it
 # resumes.
-LR_DECAYS = ("auto", "none", "cosine")
 RESUMABLE_CHANGES = ("epochs", "verbose", "export_dir")
 
 
@@ -497,6 +497,18 @@ def load_streamed(config):
     return StreamedData(path, stats.feature_names, train_windows, train_rows, sample), scaler
 
 
+def batches_per_epoch(config, data):
+    """Train steps in one epoch of `data` (full batches only).
+
+    >>> data, _ = load_data(TrainConfig(num_sequences=100, batch_size=32))
+    >>> batches_per_epoch(TrainConfig(batch_size=32), data)  # 90 trained on
+    2
+    """
+    if isinstance(data, StreamedData):
+        return data.num_windows // config.batch_size
+    return len(data.sequences) // config.batch_size
+
+
 def training_dataset(config, data, scaler):
     """`(dataset, steps_per_epoch)` of the training data, scaled."""
     if isinstance(data, StreamedData):
@@ -505,7 +517,7 @@ def training_dataset(config, data, scaler):
             config.stride, num_rows=data.num_rows,
             shuffle_buffer=config.shuffle_buffer, seed=config.seed,
         )
-        return dataset.repeat(), data.num_windows // config.batch_size
+        return dataset.repeat(), batches_per_epoch(config, data)
     dataset = make_dataset(
         scaler.transform(data.sequences),
         config.batch_size,
@@ -644,7 +656,7 @@ def train(config, callbacks=None, data=None):
             scaler,
             data.labels,
             data.lengths,
-            steps_per_epoch=steps_per_epoch or len(data.sequences) // config.batch_size,
+            steps_per_epoch=batches_per_epoch(config, data),
         )
     model_dir = config.model_dir and worker_dir(config.model_dir, strategy)
     callbacks = list(callbacks or []) + [DivergenceGuard()]

@@ -2,10 +2,10 @@
 
 import numpy as np
 
+from keras_rgan.data.windowing import step_mask
 from keras_rgan.evaluation.post_hoc import fit_steps
 from keras_rgan.evaluation.post_hoc import gru_model
 from keras_rgan.evaluation.post_hoc import scale_pair
-from keras_rgan.data.windowing import step_mask
 
 
 def _inputs_and_targets(x):
