@@ -10,15 +10,22 @@ For RGAN and CRGAN at a small (B=128, T=24, F=5, hidden 24) and a larger
 
 without `jit_compile` (`--jit=off,on` adds XLA-compiled variants: with the
 default WGAN-GP recipe an XLA step measured 15.9 s against 91 ms without on
-this CPU, so they are opt-in), each with the recurrences run as a loop and
-unrolled (`--unroll=off,on`; `keras-rgan train --unroll=auto` unrolls up to
-`train_lib.AUTO_UNROLL_MAX_STEPS` steps on a machine without a GPU, and this
-benchmark is the measurement behind that choice). Variants run interleaved,
-round after round, so each ratio compares measurements taken side by side
-(the machines are noisy); the median over rounds is reported.
+this CPU, so they are opt-in), each with three ways of running the
+recurrences (`--recurrence`):
+
+- `loop`: Keras's LSTM as a `while` loop (`unroll=False`, standard kernels);
+- `unrolled`: Keras's LSTM unrolled into the graph (`unroll=True`);
+- `fused`: what `keras-rgan train` does on a CPU: `FusedLSTM`'s one-kernel
+  LSTM where it applies, and `--unroll=auto` (unrolled up to
+  `train_lib.AUTO_UNROLL_MAX_STEPS` steps) for the gradient penalty's
+  second-order pass, which needs the standard kernels.
+
+This benchmark is the measurement behind both defaults. Variants run
+interleaved, round after round, so each ratio compares measurements taken
+side by side (the machines are noisy); the median over rounds is reported.
 
     python benchmarks/train_step.py               # full
-    python benchmarks/train_step.py --quick       # a few minutes (unrolled only)
+    python benchmarks/train_step.py --quick       # a few minutes (fused only)
 
 Writes `benchmarks/results/train_step.md` and `.json`.
 """
@@ -28,6 +35,8 @@ import os
 import sys
 import time
 
+import contextlib
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -35,6 +44,7 @@ from absl import app
 from absl import flags
 
 from keras_rgan import train_lib
+from keras_rgan.layers import standard_kernels
 from keras_rgan.data import make_dataset
 from keras_rgan.data import sine_waves
 
@@ -46,6 +56,13 @@ SIZES = {
     "large": dict(batch_size=256, seq_len=100, features=28, units=128),
 }
 VARIANTS = ("bare", "fit spe=1", "fit spe=32")
+# How each recurrence setting is built: `unroll` of TrainConfig, and whether
+# LSTMs keep Keras's standard kernels.
+RECURRENCES = {
+    "loop": ("off", True),
+    "unrolled": ("on", True),
+    "fused": ("auto", False),
+}
 RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 _QUICK = flags.DEFINE_bool("quick", False, "Fewer steps and rounds.")
@@ -61,8 +78,8 @@ _JIT = flags.DEFINE_list(
     "default WGAN-GP recipe an XLA-compiled step measured 15.9 s on this "
     "2-core CPU against 91 ms without (results/train_step.md).",
 )
-_UNROLL = flags.DEFINE_list(
-    "unroll", ["off", "on"], "Recurrences as a loop (off) and unrolled (on)."
+_RECURRENCE = flags.DEFINE_list(
+    "recurrence", list(RECURRENCES), f"Recurrence settings: {', '.join(RECURRENCES)}."
 )
 _OUTPUT = flags.DEFINE_string("output", os.path.join(RESULTS_DIR, "train_step"), "Output stem.")
 
@@ -100,12 +117,13 @@ class Runner:
     """One way of running training steps, built (and traced) once: each
     `time(steps)` call then times `steps` more steps, in ms/step."""
 
-    def __init__(self, model, size_name, variant, jit, unroll):
+    def __init__(self, model, size_name, variant, jit, recurrence):
         size = SIZES[size_name]
         keras.utils.set_random_seed(0)
         self.bare = variant == "bare"
         spe = 1 if self.bare else int(variant.split("=")[1])
         self.spe = spe
+        unroll, self.standard = RECURRENCES[recurrence]
         self.gan = build(model, size, spe, jit and not self.bare, unroll)
         self.dataset = dataset_for(size)
         if self.bare:
@@ -114,6 +132,11 @@ class Runner:
         self.time(spe)  # Warm-up: traces (and compiles) outside the timing.
 
     def time(self, steps):
+        # Tracing happens in the first call; the context decides its kernels.
+        with standard_kernels() if self.standard else contextlib.nullcontext():
+            return self._time(steps)
+
+    def _time(self, steps):
         if self.bare:
             start = time.perf_counter()
             for _ in range(steps):
@@ -131,14 +154,17 @@ def main(argv):
     del argv
     rounds, steps = (2, 32) if _QUICK.value else (_ROUNDS.value, _STEPS.value)
     sizes = ["small"] if _QUICK.value else _SIZES.value
-    # --quick times the default of keras-rgan train on this CPU (unrolled).
-    unrolls = ["on"] if _QUICK.value else _UNROLL.value
+    unknown = set(_RECURRENCE.value) - set(RECURRENCES)
+    if unknown:
+        raise app.UsageError(f"Unknown --recurrence {sorted(unknown)}; expected {list(RECURRENCES)}.")
+    # --quick times the default of keras-rgan train on this CPU (fused).
+    recurrences = ["fused"] if _QUICK.value else _RECURRENCE.value
     keys = [
-        (model, size, variant, jit, unroll)
+        (model, size, variant, jit, recurrence)
         for model in _MODELS.value
         for size in sizes
         for jit in _JIT.value
-        for unroll in unrolls
+        for recurrence in recurrences
         for variant in VARIANTS
     ]
     times = {key: [] for key in keys}
@@ -161,7 +187,7 @@ def main(argv):
             del runners[key]
     for round_index in range(rounds):
         for key in keys:
-            model, size, variant, jit, unroll = key
+            model, size, variant, jit, recurrence = key
             size_steps = steps if size == "small" else max(8, steps // 4)
             try:
                 ms = runners[key].time(size_steps)
@@ -170,24 +196,24 @@ def main(argv):
                 print(f"{key}: failed: {type(error).__name__}: {str(error)[:200]}")
             times[key].append(ms)
             print(
-                f"round {round_index + 1} {model} {size} jit={jit} unroll={unroll} "
+                f"round {round_index + 1} {model} {size} jit={jit} {recurrence} "
                 f"{variant}: {ms:.1f} ms/step",
                 flush=True,
             )
 
     rows = []
-    for model, size, jit, unroll in itertools.product(
-        _MODELS.value, sizes, _JIT.value, unrolls
+    for model, size, jit, recurrence in itertools.product(
+        _MODELS.value, sizes, _JIT.value, recurrences
     ):
-        bare = times[(model, size, "bare", jit, unroll)]
+        bare = times[(model, size, "bare", jit, recurrence)]
         for variant in VARIANTS[1:]:
-            fit = times[(model, size, variant, jit, unroll)]
+            fit = times[(model, size, variant, jit, recurrence)]
             bare_ms, fit_ms, ratio = medians(bare, fit)
             rows.append({
                 "model": model,
                 "size": size,
                 "jit_compile": jit,
-                "unroll": unroll,
+                "recurrence": recurrence,
                 "variant": variant,
                 "bare_ms": bare_ms,
                 "fit_ms": fit_ms,
@@ -201,36 +227,41 @@ def main(argv):
         f"{steps} steps ({max(8, steps // 4)} at the large size), medians. Default recipe of `keras-rgan train` (WGAN-GP, 2 "
         "discriminator updates per step), LSTM cells. Goal: fit within 1.05x of the bare step.",
         "",
-        "| model | size | jit_compile | unroll | fit variant | bare ms/step | fit ms/step | fit / bare |",
+        "| model | size | jit_compile | recurrence | fit variant | bare ms/step | fit ms/step | fit / bare |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
-            f"| {row['model']} | {row['size']} | {row['jit_compile']} | {row['unroll']} | "
+            f"| {row['model']} | {row['size']} | {row['jit_compile']} | {row['recurrence']} | "
             f"{row['variant']} | {row['bare_ms']:.1f} | {row['fit_ms']:.1f} | {row['ratio']:.2f} |"
         )
-    unrolling = unroll_rows(times, traces, sizes, unrolls)
-    if unrolling:
+    speedups = recurrence_rows(times, traces, sizes, recurrences)
+    if speedups:
         lines += [
             "",
-            "## Unrolled against looped recurrences",
+            "## Recurrence settings against the fused default",
             "",
-            "Median over rounds of (loop ms / unrolled ms) per round, same variant; "
-            "above 1: unrolling is faster. Build is the time to build, trace "
-            "(and compile) the variant and run its first steps.",
+            "Medians over rounds; ratios are the median of per-round ratios (the "
+            "setting's ms / fused ms), above 1: the fused default is faster. "
+            "Build is the time to build, trace (and compile) the variant and run "
+            "its first steps.",
             "",
-            "| model | size | jit_compile | variant | loop ms/step | unrolled ms/step | loop / unrolled | build s (loop, unrolled) |",
-            "|---|---|---|---|---|---|---|---|",
+            "| model | size | jit_compile | variant | "
+            + " | ".join(f"{r} ms/step" for r in RECURRENCES)
+            + " | loop / fused | unrolled / fused | build s ("
+            + ", ".join(RECURRENCES) + ") |",
+            "|---|---|---|---|" + "---|" * (len(RECURRENCES) + 3),
         ]
-        for row in unrolling:
+        for row in speedups:
             lines.append(
                 f"| {row['model']} | {row['size']} | {row['jit_compile']} | {row['variant']} | "
-                f"{row['loop_ms']:.1f} | {row['unrolled_ms']:.1f} | {row['speedup']:.2f} | "
-                f"{row['build_s'][0]:.1f}, {row['build_s'][1]:.1f} |"
+                + " | ".join(f"{row['ms'][r]:.1f}" for r in RECURRENCES)
+                + f" | {row['loop / fused']:.2f} | {row['unrolled / fused']:.2f} | "
+                + ", ".join(f"{row['build_s'][r]:.1f}" for r in RECURRENCES) + " |"
             )
     machine.write_results(_OUTPUT.value, lines, {
         "rows": rows,
-        "unrolling": unrolling,
+        "recurrences": speedups,
         "raw": {" | ".join(key): value for key, value in times.items()},
     })
 
@@ -246,31 +277,27 @@ def medians(denominators, numerators):
     )
 
 
-def unroll_rows(times, traces, sizes, unrolls):
-    """Loop against unrolled, per model, size, jit setting and variant."""
-    if set(unrolls) != {"off", "on"}:
+def recurrence_rows(times, traces, sizes, recurrences):
+    """Each recurrence setting against the fused default, per model, size,
+    jit setting and variant (only when all three settings ran)."""
+    if set(recurrences) != set(RECURRENCES):
         return []
     rows = []
     for model, size, jit, variant in itertools.product(
         _MODELS.value, sizes, _JIT.value, VARIANTS
     ):
-        unrolled_ms, loop_ms, speedup = medians(
-            times[(model, size, variant, jit, "on")],
-            times[(model, size, variant, jit, "off")],
-        )
-        rows.append({
-            "model": model,
-            "size": size,
-            "jit_compile": jit,
-            "variant": variant,
-            "loop_ms": loop_ms,
-            "unrolled_ms": unrolled_ms,
-            "speedup": speedup,
-            "build_s": [
-                traces.get((model, size, variant, jit, u), float("nan"))
-                for u in ("off", "on")
-            ],
-        })
+        def measured(recurrence):
+            return times[(model, size, variant, jit, recurrence)]
+
+        row = {"model": model, "size": size, "jit_compile": jit, "variant": variant}
+        row["ms"] = {r: float(np.median(measured(r))) for r in RECURRENCES}
+        for other in ("loop", "unrolled"):
+            row[f"{other} / fused"] = medians(measured("fused"), measured(other))[2]
+        row["build_s"] = {
+            r: traces.get((model, size, variant, jit, r), float("nan"))
+            for r in RECURRENCES
+        }
+        rows.append(row)
     return rows
 
 

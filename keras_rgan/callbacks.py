@@ -23,35 +23,50 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     It raises at the end of the batch where it sees the bad value, before the
     epoch ends, so checkpoints written at epoch ends (`BackupAndRestore`)
-    keep the last good weights.
+    keep the last good weights. With `steps_per_execution > 1` Keras reports
+    once per execution, so the message names the steps it covered.
 
     Example:
 
     >>> guard = DivergenceGuard()
     >>> guard.set_params({"steps": 10})
-    >>> guard.on_train_batch_end(3, {"d_loss": float("nan")})
+    >>> guard.on_train_batch_end(3, {"d_loss": 0.7})  # batches 1 to 4
+    >>> guard.on_train_batch_end(4, {"d_loss": float("nan")})
     Traceback (most recent call last):
     ...
-    keras_rgan.callbacks.TrainingDiverged: d_loss became nan at step 4 (epoch 1, batch 4).
+    keras_rgan.callbacks.TrainingDiverged: d_loss became nan at step 5 (epoch 1, batch 5).
     """
 
     def __init__(self):
         super().__init__()
         self.epoch = 0
+        self.batches_seen = 0
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
+        self.batches_seen = 0
 
     def on_train_batch_end(self, batch, logs=None):
+        steps = self.params.get("steps") or 0
+        # Keras passes an execution's last batch index, past the epoch's
+        # end when the last execution is short.
+        first, last = self.batches_seen + 1, min(batch + 1, steps or batch + 1)
+        self.batches_seen = last
         for name, value in (logs or {}).items():
             value = float(value)
             if not math.isfinite(value):
-                steps = self.params.get("steps") or 0
-                step = self.epoch * steps + batch + 1
-                raise TrainingDiverged(
-                    f"{name} became {value} at step {step} "
-                    f"(epoch {self.epoch + 1}, batch {batch + 1})."
-                )
+                offset = self.epoch * steps
+                if first >= last:
+                    where = (
+                        f"at step {offset + last} "
+                        f"(epoch {self.epoch + 1}, batch {last})"
+                    )
+                else:
+                    where = (
+                        f"in steps {offset + first} to {offset + last} "
+                        f"(epoch {self.epoch + 1}, batches {first} to {last})"
+                    )
+                raise TrainingDiverged(f"{name} became {value} {where}.")
 
 
 # At most this many features get a row in the `SampleImages` grid.

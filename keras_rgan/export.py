@@ -10,6 +10,7 @@ import tensorflow as tf
 from keras.export import ExportArchive
 
 from keras_rgan import serving
+from keras_rgan.layers.fused_lstm import standard_kernels
 from keras_rgan.version import __version__
 
 DEFAULT_MAX_NUM_SAMPLES = 100_000
@@ -323,12 +324,14 @@ def export_saved_model(
     archive = ExportArchive()
     archive.track(model.generator)
     functions = _serving_functions(model, max_num_samples, max_length)
-    for name, (fn, signature) in functions.items():
-        archive.add_endpoint(name, fn, input_signature=signature)
+    # Portable graphs: Keras's standard LSTM ops, not the fused CPU kernel.
+    with standard_kernels():
+        for name, (fn, signature) in functions.items():
+            archive.add_endpoint(name, fn, input_signature=signature)
 
     staging = tempfile.mkdtemp(prefix=f".export-{version}-", dir=export_dir)
     try:
-        with model.averaged_generator():
+        with model.averaged_generator(), standard_kernels():
             archive.write_out(staging, verbose=False)
         metadata_path = os.path.join(staging, METADATA_FILE)
         os.makedirs(os.path.dirname(metadata_path), exist_ok=True)

@@ -131,8 +131,11 @@ def gradient_penalty(discriminator, real, fake, epsilon):
     """
     import tensorflow as tf
 
+    from keras_rgan.layers.fused_lstm import standard_kernels
+
     interpolates = epsilon * real + (1.0 - epsilon) * fake
-    with tf.GradientTape() as tape:
+    # Second-order gradients: TF has no gradient of the fused LSTM's gradient.
+    with tf.GradientTape() as tape, standard_kernels():
         tape.watch(interpolates)
         scores = discriminator(interpolates, training=True)
     gradients = tape.gradient(scores, interpolates)

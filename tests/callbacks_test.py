@@ -120,3 +120,21 @@ def test_real_features_must_match_the_model(gan):
     callback.set_model(gan)
     with pytest.raises(ValueError, match="real has 2 features"):
         callback.on_train_begin()
+
+
+def test_divergence_guard_names_the_steps_an_execution_covered():
+    from keras_rgan.callbacks import DivergenceGuard
+    from keras_rgan.callbacks import TrainingDiverged
+
+    guard = DivergenceGuard()
+    guard.set_params({"steps": 7})
+    guard.on_epoch_begin(0)
+    guard.on_train_batch_end(3, {"g_loss": 1.0})
+    guard.on_train_batch_end(7, {"g_loss": 1.0})  # Keras's index past the end
+    guard.on_epoch_begin(1)
+    guard.on_train_batch_end(3, {"g_loss": 1.0})
+    with pytest.raises(TrainingDiverged) as error:
+        guard.on_train_batch_end(7, {"g_loss": float("inf")})
+    assert str(error.value) == (
+        "g_loss became inf in steps 12 to 14 (epoch 2, batches 5 to 7)."
+    )

@@ -1,5 +1,8 @@
-"""Recurrent building blocks: the shared tanh projection cell and the backbone."""
+"""Recurrent building blocks: the shared tanh projection cell, the fused LSTM
+and the backbone."""
 
+from keras_rgan.layers.fused_lstm import FusedLSTM
+from keras_rgan.layers.fused_lstm import standard_kernels
 from keras_rgan.layers.recurrent_stack import CELLS
 from keras_rgan.layers.recurrent_stack import RecurrentStack
 from keras_rgan.layers.shared_tanh_projection_cell import SharedTanhProjectionCell

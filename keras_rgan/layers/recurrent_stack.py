@@ -3,6 +3,7 @@ are built."""
 
 import keras
 
+from keras_rgan.layers.fused_lstm import FusedLSTM
 from keras_rgan.layers.shared_tanh_projection_cell import SharedTanhProjectionCell
 
 CELLS = ("lstm", "gru", "tanh")
@@ -23,8 +24,9 @@ def check_backbone(cell, units, num_layers, dense_units):
 def _recurrent_layer(cell, units, return_sequences, unroll, name):
     if cell in ("lstm", "gru"):
         # Default activations, no recurrent dropout (and, for the GRU,
-        # reset_after=True): cuDNN-eligible unless unrolled.
-        layer = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
+        # reset_after=True): cuDNN-eligible unless unrolled. On CPU the LSTM
+        # runs as one fused kernel where it can (`FusedLSTM`).
+        layer = FusedLSTM if cell == "lstm" else keras.layers.GRU
         return layer(
             units, return_sequences=return_sequences, unroll=unroll, name=name
         )
@@ -46,15 +48,16 @@ class RecurrentStack(keras.layers.Layer):
     through the dense layers.
 
     Args:
-        cell: str. `"lstm"` or `"gru"` (cuDNN-eligible Keras layers) or
-            `"tanh"` (`SharedTanhProjectionCell`).
+        cell: str. `"lstm"` (`FusedLSTM`) or `"gru"` (cuDNN-eligible Keras
+            layers) or `"tanh"` (`SharedTanhProjectionCell`).
         units: int. Units of each recurrent layer.
         num_layers: int. Number of recurrent layers.
         dense_units: list of int. Sizes of the tanh dense layers after them.
         return_sequences: bool. Every step, or only the last one.
         unroll: bool. Unroll the recurrence into the graph instead of a
             loop: faster on CPU for short sequences (see README,
-            Performance), more memory, and no cuDNN kernel on GPU.
+            Performance), more memory, and no cuDNN kernel on GPU. An LSTM
+            on CPU runs as one fused kernel instead, where it can.
 
     Example:
 
