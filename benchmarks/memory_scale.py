@@ -56,7 +56,11 @@ def worker(spec):
     from keras_rgan import train_lib
 
     path, stream, steps = spec["path"], spec["stream"], spec["steps"]
-    config = train_lib.TrainConfig(dataset=f"csv:{path}", stream=stream, verbose=0)
+    # One step per execution: the fits below run 10 and `steps` steps of
+    # repeated data, which 32-step executions would overrun.
+    config = train_lib.TrainConfig(
+        dataset=f"csv:{path}", stream=stream, steps_per_execution=1, verbose=0
+    )
     start = time.perf_counter()
     data, scaler = train_lib.load_data(config)
     prepare = time.perf_counter() - start

@@ -92,7 +92,8 @@ class TrainConfig:
     holdout_fraction: float = 0.1
     num_sequences: int = 10_000
     num_features: int = 5
-    steps_per_execution: int = 1
+    # Keras's fit costs about 2 ms of Python per call (benchmarks/train_step.py).
+    steps_per_execution: int = 32
     jit_compile: bool = False
     unroll: str = "auto"
     deterministic: bool = False
@@ -322,8 +323,36 @@ def learning_rate(config, initial, updates_per_step, steps_per_epoch):
     )
 
 
+def steps_per_execution(config, repeated_steps_per_epoch=None):
+    """`config.steps_per_execution`, or for data repeated across epochs
+    (`repeated_steps_per_epoch` batches an epoch) its largest divisor up to
+    that: Keras runs whole executions, so on repeated data one that does not
+    tile the epoch would run past the epoch's end. Under a
+    `MultiWorkerMirroredStrategy` scope: 1 (Keras's multi-step loop fails
+    there with "You must feed a value for placeholder").
+
+    >>> steps_per_execution(TrainConfig(), 24), steps_per_execution(TrainConfig())
+    (24, 32)
+    """
+    strategy = tf.distribute.get_strategy()
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        return 1
+    if not repeated_steps_per_epoch:
+        return config.steps_per_execution
+    return max(
+        d for d in range(1, config.steps_per_execution + 1)
+        if repeated_steps_per_epoch % d == 0
+    )
+
+
 def build_model(
-    config, num_features, scaler=None, labels=None, lengths=None, steps_per_epoch=None
+    config,
+    num_features,
+    scaler=None,
+    labels=None,
+    lengths=None,
+    steps_per_epoch=None,
+    repeated_steps_per_epoch=None,
 ):
     """Builds and compiles the GAN that `config` names.
 
@@ -331,7 +360,8 @@ def build_model(
     classes and their frequencies come from them. `lengths` (of
     variable-length training sequences) make it learn their distribution.
     `steps_per_epoch` sets the length of a decaying learning rate
-    (`lr_decay`).
+    (`lr_decay`); `repeated_steps_per_epoch`, for data repeated across
+    epochs, the steps per execution (`steps_per_execution()`).
     """
     if decays(config) and not steps_per_epoch:
         raise ValueError("lr_decay needs steps_per_epoch, the length of an epoch.")
@@ -414,7 +444,7 @@ def build_model(
         ),
         loss=config.loss,
         d_steps=config.d_steps,
-        steps_per_execution=config.steps_per_execution,
+        steps_per_execution=steps_per_execution(config, repeated_steps_per_epoch),
         jit_compile=config.jit_compile,
     )
     return model
@@ -657,6 +687,7 @@ def train(config, callbacks=None, data=None):
             data.labels,
             data.lengths,
             steps_per_epoch=batches_per_epoch(config, data),
+            repeated_steps_per_epoch=steps_per_epoch,
         )
     model_dir = config.model_dir and worker_dir(config.model_dir, strategy)
     callbacks = list(callbacks or []) + [DivergenceGuard()]
