@@ -76,6 +76,7 @@ PEERS = {
 # Workers: (side, task) -> script and venv ("ours" runs in this Python).
 WORKER_TASKS = [
     ("ours", "rgan"),
+    ("ours", "rgan_loop"),
     ("ours", "rgan_unrolled"),
     ("ours", "timegan"),
     ("ours", "timegan_unrolled"),
@@ -98,8 +99,17 @@ COMPARISONS = [
         "our_steps_per_peer_step": 1,
     },
     {
+        "key": "rgan_loop_step_vs_tsgm_gan",
+        "title": "RGAN (Keras LSTM loop, as tsgm) train step vs tsgm GAN",
+        "ours": ("ours", "rgan_loop"),
+        "peer": ("tsgm", "gan"),
+        "kind": "train",
+        "goal": 1.5,
+        "our_steps_per_peer_step": 1,
+    },
+    {
         "key": "rgan_unrolled_step_vs_tsgm_gan",
-        "title": "RGAN (unrolled) train step vs tsgm GAN",
+        "title": "RGAN (Keras LSTM unrolled) train step vs tsgm GAN",
         "ours": ("ours", "rgan_unrolled"),
         "peer": ("tsgm", "gan"),
         "kind": "train",
@@ -523,12 +533,16 @@ CAVEATS = [
     "numbers reshaped to (24, 5), the same noise count and the same layers "
     "(LSTM(24), Dense(5, sigmoid); discriminator LSTM(24), Dense(1)) as ours, "
     "with equal parameter counts (under 'What a step is'). Both run Keras 3.15 "
-    "/ TF 2.21 `fit` without XLA and do the same updates per step. In the "
-    "plain rows both run their LSTMs as loops, so only per-step overheads can "
-    "separate them; the '(unrolled)' rows run ours with the recurrences "
-    "unrolled into the graph (the same arithmetic: what `keras-rgan train "
-    "--unroll=auto` does for sequences of at most 32 steps without a GPU, "
-    "and `unroll=True` in the Python API).",
+    "/ TF 2.21 `fit` without XLA and do the same updates per step. The "
+    "'RGAN train step' row is ours as it runs by default on a CPU: each LSTM "
+    "one fused kernel (`FusedLSTM`: TensorFlow's BlockLSTM op and its "
+    "gradient; the same arithmetic as Keras's LSTM, to about 1e-7). In the "
+    "'(Keras LSTM loop, as tsgm)' row both run Keras's LSTM as a loop, so only "
+    "per-step overheads can separate them; the '(Keras LSTM unrolled)' row "
+    "runs Keras's LSTM unrolled into the graph (`unroll=True` with "
+    "`standard_kernels()`). The TimeGAN rows use GRUs, which have no fused "
+    "kernel: '(unrolled)' there is what `keras-rgan train --unroll=auto` does "
+    "for sequences of at most 32 steps without a GPU.",
     "tsgm's TimeGAN supervisor has 3 GRU layers (ours and ydata's: 2, as in "
     "the TimeGAN paper), and tsgm runs each network as one RNN over stacked "
     "GRU cells where ours and ydata's stack GRU layers. Both peers' "

@@ -1,12 +1,16 @@
 """keras_rgan's side of `benchmarks/peers.py`, run by the project's Python.
 
-Tasks: "rgan" (LSTM RGAN, hidden 24, one layer each), "timegan" (GRU
-TimeGAN, hidden 24, 3 layers, straight into its joint phase), each also as
-"<task>_unrolled" (the recurrences unrolled, as `keras-rgan train
+Tasks: "rgan" (LSTM RGAN, hidden 24, one layer each, as it runs by default
+on a CPU: each LSTM one fused kernel, `FusedLSTM`), "rgan_loop" and
+"rgan_unrolled" (the same with Keras's standard LSTM kernels, as a loop and
+unrolled), "timegan" (GRU TimeGAN, hidden 24, 3 layers, straight into its
+joint phase) and "timegan_unrolled" (its GRUs unrolled, as `keras-rgan train
 --unroll=auto` does for short sequences on a CPU), and "write_data" (saves
 the Sines data every worker trains on, then exits).
 Training is timed inside `model.fit` by a batch-timestamp callback.
 """
+
+import contextlib
 
 import common
 
@@ -31,20 +35,35 @@ def main(config, channel):
     if config["task"] == "write_data":
         return write_data(config, channel)
 
-    import keras
     import numpy as np
 
     import keras_rgan
 
-    seq_len, features = config["seq_len"], config["num_features"]
-    hidden, batch_size = config["hidden"], config["batch_size"]
     x = np.load(config["data_path"])
-    dataset = keras_rgan.data.make_dataset(x, batch_size, seed=0).repeat()
-    unroll = config["task"].endswith("_unrolled")
-    task = config["task"].removesuffix("_unrolled")
-    recurrence = (
-        "unrolled recurrences (unroll=True)" if unroll else "recurrences as loops"
-    )
+    dataset = keras_rgan.data.make_dataset(x, config["batch_size"], seed=0).repeat()
+    task, _, variant = config["task"].partition("_")
+    unroll = variant == "unrolled"
+    standard = task == "rgan" and variant in ("loop", "unrolled")
+    recurrence = {
+        ("rgan", ""): "each LSTM one fused BlockLSTM kernel (FusedLSTM, the CPU default)",
+        ("rgan", "loop"): "Keras's standard LSTM kernels as a loop (standard_kernels())",
+        ("rgan", "unrolled"): "Keras's standard LSTM kernels unrolled (unroll=True, "
+        "standard_kernels())",
+        ("timegan", ""): "recurrences as loops",
+        ("timegan", "unrolled"): "unrolled recurrences (unroll=True)",
+    }[(task, variant)]
+    kernels = keras_rgan.layers.standard_kernels if standard else contextlib.nullcontext
+    with kernels():  # Traces (in the warm-up) with the chosen LSTM kernels.
+        _run(config, channel, task, unroll, recurrence, dataset)
+
+
+def _run(config, channel, task, unroll, recurrence, dataset):
+    import keras
+
+    import keras_rgan
+
+    seq_len, features = config["seq_len"], config["num_features"]
+    hidden = config["hidden"]
 
     if task == "rgan":
         gan = keras_rgan.RGAN(
