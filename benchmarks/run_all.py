@@ -19,7 +19,9 @@ from absl import app
 from absl import flags
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BENCHMARKS = ["train_step", "generation", "memory_scale", "peers", "time_to_quality"]
+BENCHMARKS = [
+    "train_step", "fused_lstm", "generation", "memory_scale", "peers", "time_to_quality"
+]
 
 _QUICK = flags.DEFINE_bool("quick", False, "Small budgets (under 10 minutes in all).")
 _ONLY = flags.DEFINE_list("only", BENCHMARKS, "Benchmarks to run.")

@@ -7,6 +7,13 @@ import threading
 import keras
 import tensorflow as tf
 
+# The fused kernel's per-step matrix product (Eigen) is faster than Keras's
+# ops only while it is small: up to about this many multiply-adds per step,
+# batch x (inputs + units) x 4 units, on this project's 2-core CPU
+# (benchmarks/fused_lstm.py: 1.2 to 2.0x faster up to 1.3M; 0.5 to 0.8x
+# slower from 2M). Larger layers, or an unknown batch size, keep Keras's ops.
+MAX_FUSED_STEP_WORK = 1_500_000
+
 # Trace-time switch, per thread: inside `standard_kernels()` every
 # `FusedLSTM` builds Keras's own LSTM computation instead.
 _STANDARD = threading.local()
@@ -39,11 +46,35 @@ def standard_kernels():
         _STANDARD.depth = depth
 
 
-def _icfo(ifco):
-    """Keras's gate order (i, f, c, o) in the last axis, as BlockLSTM's
-    (i, c, f, o)."""
-    i, f, c, o = tf.split(ifco, 4, axis=-1)
-    return tf.concat([i, c, f, o], axis=-1)
+@tf.custom_gradient
+def _block_lstm(x, h_prev, c_prev, w, b):
+    """`(cs, h)` of TensorFlow's BlockLSTMV2 over time-major `x`, with its
+    own gradient kernel, BlockLSTMGradV2.
+
+    BlockLSTMV2 takes Keras's gate order (i, f, c, o), but TF registers its
+    gradient with the V1 kernel's order (i, c, f, o), which gives wrong
+    gradients; this pairs the two V2 kernels.
+    """
+    steps = tf.cast(tf.shape(x)[0], tf.int64)
+    no_peephole = tf.zeros(tf.shape(b)[:1] // 4, x.dtype)
+    operands = dict(
+        seq_len_max=steps, x=x, cs_prev=c_prev, h_prev=h_prev, w=w,
+        wci=no_peephole, wcf=no_peephole, wco=no_peephole, b=b,
+    )
+    # cell_clip 0: no clipping.
+    out = tf.raw_ops.BlockLSTMV2(**operands, cell_clip=0.0, use_peephole=False)
+
+    def gradient(cs_grad, h_grad):
+        grads = tf.raw_ops.BlockLSTMGradV2(
+            **operands, i=out.i, cs=out.cs, f=out.f, o=out.o, ci=out.ci,
+            co=out.co, h=out.h,
+            cs_grad=tf.zeros_like(out.cs) if cs_grad is None else cs_grad,
+            h_grad=tf.zeros_like(out.h) if h_grad is None else h_grad,
+            use_peephole=False,
+        )
+        return grads.x_grad, grads.h_prev_grad, grads.cs_prev_grad, grads.w_grad, grads.b_grad
+
+    return (out.cs, out.h), gradient
 
 
 def _in_xla_context():
@@ -59,17 +90,18 @@ def _in_xla_context():
 @keras.saving.register_keras_serializable(package="keras_rgan")
 class FusedLSTM(keras.layers.LSTM):
     """`keras.layers.LSTM` that, on CPU, runs the whole sequence as one
-    TensorFlow `BlockLSTM` kernel (and its gradient as one more).
+    TensorFlow `BlockLSTMV2` kernel (and its gradient as one more).
 
     The same weights, arguments and results as `keras.layers.LSTM` (to about
-    1e-7). A graph of one op per sequence instead of about 14 per step (or
-    a `while` loop) makes a small recurrent GAN's training step about 1.7x
-    faster on CPU than Keras's loop and 1.3x faster than its unrolled graph
+    1e-7). For small layers (the package's default sizes), one op per
+    sequence instead of about 14 per step (or a `while` loop) makes a
+    recurrent GAN's training step about 1.5x faster on CPU than Keras's loop
     (see README, Performance). Keras's own computation (cuDNN, `unroll`, the
-    loop) is used instead where the fused kernel does not apply: when a GPU
-    is visible, with a mask, dropout, `go_backwards`, other activations,
-    other dtypes than float32, under `jit_compile`, and inside
-    `standard_kernels()` (second-order gradients, portable exports).
+    loop) is used instead where the fused kernel does not apply or is
+    slower: per-step work above `MAX_FUSED_STEP_WORK` or an unknown batch
+    size, a visible GPU, a mask, dropout, `go_backwards`, other activations,
+    other dtypes than float32, `jit_compile`, and inside `standard_kernels()`
+    (second-order gradients, portable exports).
 
     Example:
 
@@ -80,8 +112,12 @@ class FusedLSTM(keras.layers.LSTM):
     """
 
     def _fused_applies(self, sequences, mask):
+        batch, _, inputs = sequences.shape
+        units = self.cell.units
         return (
             mask is None
+            and batch is not None
+            and batch * (inputs + units) * 4 * units <= MAX_FUSED_STEP_WORK
             and getattr(_STANDARD, "depth", 0) == 0
             and not self.go_backwards
             and not self.dropout
@@ -101,24 +137,13 @@ class FusedLSTM(keras.layers.LSTM):
             )
         h_prev, c_prev = initial_state
         cell = self.cell
-        no_peephole = tf.zeros([cell.units], sequences.dtype)
-        outputs = tf.raw_ops.BlockLSTM(
-            seq_len_max=tf.cast(tf.shape(sequences)[1], tf.int64),
-            x=tf.transpose(sequences, [1, 0, 2]),  # time major
-            cs_prev=c_prev,
-            h_prev=h_prev,
-            w=_icfo(tf.concat([cell.kernel, cell.recurrent_kernel], axis=0)),
-            wci=no_peephole,
-            wcf=no_peephole,
-            wco=no_peephole,
-            b=_icfo(cell.bias),
-            forget_bias=0.0,  # Keras's forget bias is inside `b`.
-            cell_clip=-1.0,  # No clipping.
-            use_peephole=False,
+        cells, hidden = _block_lstm(
+            tf.transpose(sequences, [1, 0, 2]),  # time major
+            h_prev,
+            c_prev,
+            tf.concat([cell.kernel, cell.recurrent_kernel], axis=0),
+            tf.convert_to_tensor(cell.bias),
         )
-        # BlockLSTM (not BlockLSTMV2, which takes Keras's gate order): TF
-        # registers V2's gradient with the V1 gradient kernel's gate order.
-        cells, hidden = outputs.cs, outputs.h
         last = hidden[-1]
         sequence = tf.transpose(hidden, [1, 0, 2]) if self.return_sequences else last
         return last, sequence, [last, cells[-1]]

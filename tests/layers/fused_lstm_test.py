@@ -20,6 +20,10 @@ def _ops(fn, *args):
     return types
 
 
+def _fused(op_types):
+    return any(op.startswith("BlockLSTM") for op in op_types)
+
+
 def _pair(return_sequences, unroll=False):
     """A FusedLSTM and a keras LSTM with the same (non-trivial) weights."""
     rng = np.random.default_rng(0)
@@ -51,8 +55,8 @@ def test_same_outputs_and_gradients_as_keras_lstm(return_sequences):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
     # On this CPU the fused layer really runs the fused kernel and its gradient.
     fused_ops = _ops(lambda: outputs_and_gradients(fused))
-    assert {"BlockLSTM", "BlockLSTMGrad"} <= fused_ops
-    assert "BlockLSTM" not in _ops(lambda: outputs_and_gradients(standard))
+    assert {"BlockLSTMV2", "BlockLSTMGradV2"} <= fused_ops
+    assert not _fused(_ops(lambda: outputs_and_gradients(standard)))
 
 
 def test_standard_kernels_mask_and_jit_fall_back_to_keras():
@@ -61,11 +65,11 @@ def test_standard_kernels_mask_and_jit_fall_back_to_keras():
     mask = tf.constant(np.arange(10) < np.array([[10], [7], [3], [1]]))
 
     with standard_kernels():
-        assert "BlockLSTM" not in _ops(lambda: fused(x))
+        assert not _fused(_ops(lambda: fused(x)))
         np.testing.assert_allclose(fused(x), standard(x), rtol=1e-5, atol=1e-6)
-    assert "BlockLSTM" in _ops(lambda: fused(x))  # The context has ended.
+    assert _fused(_ops(lambda: fused(x)))  # The context has ended.
 
-    assert "BlockLSTM" not in _ops(lambda: fused(x, mask=mask))
+    assert not _fused(_ops(lambda: fused(x, mask=mask)))
     np.testing.assert_allclose(
         fused(x, mask=mask), standard(x, mask=mask), rtol=1e-5, atol=1e-6
     )
@@ -114,7 +118,7 @@ def test_exports_use_portable_ops_only(tmp_path):
     gan.compile()
     gan.fit(np.random.default_rng(0).uniform(size=(8, 5, 2)).astype("float32"),
             batch_size=4, epochs=1, verbose=0)
-    assert "BlockLSTM" in _ops(lambda: gan.generator(tf.zeros((2, 5, 2))))
+    assert _fused(_ops(lambda: gan.generator(tf.zeros((2, 5, 2)))))
     path = keras_rgan.export_saved_model(gan, str(tmp_path))
     with open(os.path.join(path, "saved_model.pb"), "rb") as f:
         saved = f.read()
@@ -123,3 +127,16 @@ def test_exports_use_portable_ops_only(tmp_path):
         num_samples=tf.constant(3), seed=tf.constant(1, tf.int64)
     )["sequences"]
     np.testing.assert_allclose(served, gan.generate(3, seed=1), rtol=1e-5, atol=1e-6)
+
+
+def test_large_layers_and_unknown_batch_sizes_keep_keras_ops():
+    from keras_rgan.layers import fused_lstm
+
+    small = FusedLSTM(8)
+    large = FusedLSTM(128)
+    x = tf.zeros((128, 5, 28))
+    assert 128 * (28 + 128) * 4 * 128 > fused_lstm.MAX_FUSED_STEP_WORK
+    assert _fused(_ops(lambda: small(x)))
+    assert not _fused(_ops(lambda: large(x)))
+    unknown_batch = tf.TensorSpec((None, 5, 28), tf.float32)
+    assert not _fused(_ops(small, unknown_batch))

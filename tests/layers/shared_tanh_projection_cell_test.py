@@ -40,6 +40,9 @@ def test_matches_the_equations_over_a_sequence():
 
 
 def test_gradients_match_finite_differences():
+    # Seeded weights: an unseeded draw can give a gradient entry near 0, where
+    # the finite difference's relative error is large (seen once, under load).
+    keras.utils.set_random_seed(0)
     cell = SharedTanhProjectionCell(3, state_units=2, output_units=2, dtype="float64")
     layer = keras.layers.RNN(cell, return_sequences=True, dtype="float64")
     x = np.random.default_rng(1).normal(size=(2, 4, 2))
