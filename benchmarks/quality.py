@@ -152,6 +152,11 @@ NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "recipe measured so far meets the Stocks target over more than three "
     "seeds; at every length the Stocks curves still swing by 0.1 to 0.2 "
     "between evaluation points.",
+    "- Stocks, 200 epochs with the decay, scored every 100 epochs (with the "
+    "fused LSTM kernel): one discriminator update per step "
+    "(`-cosine-d1`) 0.359, 0.384, 0.383, worse than the default's two; 64 "
+    "units (`-cosine-64`) one seed, 0.144 at 100 epochs and 0.271 at 200 "
+    "(its other seeds were not run).",
     "- `timegan`: one seed; 20 embedding, 20 supervised and 60 joint epochs "
     "with the plain optimizer settings (Adam 1e-3, beta_1 0.5).",
 ]
