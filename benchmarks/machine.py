@@ -1,8 +1,11 @@
-"""The machine a benchmark ran on, for the results it writes."""
+"""The machine a benchmark ran on, for the results it writes, and the
+summary of side-by-side measurements."""
 
 import os
 import platform
 import time
+
+import numpy as np
 
 
 def cpu_model():
@@ -45,3 +48,14 @@ def write_results(stem, lines, payload):
         f.write(text)
     with open(stem + ".json", "w") as f:
         json.dump({"machine": describe(), "date": today(), **payload}, f, indent=2)
+
+
+def medians(denominators, numerators):
+    """Median of each side and median of the per-round ratios
+    numerator / denominator (each ratio compares one round's side-by-side
+    measurements)."""
+    return (
+        float(np.median(denominators)),
+        float(np.median(numerators)),
+        float(np.median([n / d for n, d in zip(numerators, denominators)])),
+    )

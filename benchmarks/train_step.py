@@ -216,7 +216,7 @@ def main(argv):
         bare = times[(model, size, "bare", jit, recurrence)]
         for variant in VARIANTS[1:]:
             fit = times[(model, size, variant, jit, recurrence)]
-            bare_ms, fit_ms, ratio = medians(bare, fit)
+            bare_ms, fit_ms, ratio = machine.medians(bare, fit)
             rows.append({
                 "model": model,
                 "size": size,
@@ -274,17 +274,6 @@ def main(argv):
     })
 
 
-def medians(denominators, numerators):
-    """Median of each side and median of the per-round ratios
-    numerator / denominator (each ratio compares one round's side-by-side
-    measurements)."""
-    return (
-        float(np.median(denominators)),
-        float(np.median(numerators)),
-        float(np.median([n / d for n, d in zip(numerators, denominators)])),
-    )
-
-
 def recurrence_rows(times, traces, sizes, recurrences):
     """Each recurrence setting against the fused default, per model, size,
     jit setting and variant (NaN for a setting that did not run)."""
@@ -300,7 +289,7 @@ def recurrence_rows(times, traces, sizes, recurrences):
         row = {"model": model, "size": size, "jit_compile": jit, "variant": variant}
         row["ms"] = {r: float(np.median(measured(r))) for r in RECURRENCES}
         for other in ("loop", "unrolled"):
-            row[f"{other} / fused"] = medians(measured("fused"), measured(other))[2]
+            row[f"{other} / fused"] = machine.medians(measured("fused"), measured(other))[2]
         row["build_s"] = {
             r: traces.get((model, size, variant, jit, r), float("nan"))
             for r in RECURRENCES
