@@ -99,6 +99,13 @@ RECIPES = {
     # discriminator update per step, or a larger generator and discriminator.
     "rgan-seq-latent-ema-wgan-cosine-d1": {**WGAN, "lr_decay": "cosine", "d_steps": 1},
     "rgan-seq-latent-ema-wgan-cosine-64": {**WGAN, "lr_decay": "cosine", "units": 64},
+    # The cosine recipe keeping its best-scoring epoch (scored every 20 or 10).
+    "rgan-seq-latent-ema-wgan-cosine-select": {
+        **WGAN, "lr_decay": "cosine", "select_every": 20,
+    },
+    "rgan-seq-latent-ema-wgan-cosine-select10": {
+        **WGAN, "lr_decay": "cosine", "select_every": 10,
+    },
     "timegan": {
         **PLAIN,
         "model": "timegan",
@@ -195,23 +202,32 @@ class ScoreCurve(keras.callbacks.Callback):
         self.training_seconds += time.perf_counter() - self._start
         if (epoch + 1) % self.every:
             return
-        synthetic = self.model.generate(len(self.real), seed=epoch)
+        self.score(self.model, epoch)
+
+    def score(self, model, epoch, selected_epoch=None, steps=None):
+        """Appends a point for `model` after `epoch` (from 0) epochs, or for
+        the model of `selected_epoch` (from 1) chosen by the end of `epoch`."""
+        offset = 0 if selected_epoch is None else 500
+        synthetic = model.generate(len(self.real), seed=epoch + offset)
         runs = [
             discriminative_score(
-                self.real, synthetic, scaler=self.model.scaler, seed=1000 * epoch + k
+                self.real, synthetic, scaler=model.scaler,
+                seed=1000 * epoch + offset + k,
             )
             for k in range(self.classifier_runs)
         ]
         point = {
             "epoch": epoch + 1,
-            "steps": int(self.model.g_optimizer.iterations),
+            "steps": steps or int(model.g_optimizer.iterations),
             "train_seconds": round(self.training_seconds, 1),
             "discriminative": float(np.mean(runs)),
             "discriminative_runs": runs,
         }
+        if selected_epoch is not None:
+            point["selected_epoch"] = selected_epoch
         if self.predictive:
             point["predictive"] = predictive_score(
-                self.real, synthetic, scaler=self.model.scaler, seed=epoch
+                self.real, synthetic, scaler=model.scaler, seed=epoch + offset
             )
         print(json.dumps(point), flush=True)
         self.points.append(point)
@@ -225,7 +241,16 @@ def run(recipe, dataset, seed):
     curve = ScoreCurve(
         data.sequences, _EVAL_EVERY.value, _PREDICTIVE.value, _CLASSIFIER_RUNS.value
     )
-    train_lib.train(config, callbacks=[curve], data=(data, scaler))
+    result = train_lib.train(config, callbacks=[curve], data=(data, scaler))
+    if result.selection:
+        # The model train() returns is the epoch KeepBestSamples chose: score
+        # it with fresh classifiers (other seeds) and samples. Its time
+        # includes the selection's scoring.
+        curve.training_seconds += result.selection.seconds
+        curve.score(
+            result.model, config.epochs - 1, selected_epoch=result.selection.best_epoch,
+            steps=config.epochs * train_lib.batches_per_epoch(config, data),
+        )
     return {
         "classifier_runs": _CLASSIFIER_RUNS.value,
         "recipe": recipe,
@@ -235,6 +260,14 @@ def run(recipe, dataset, seed):
         "machine": f"{platform.machine()}, {os.cpu_count()} cores (CPU)",
         "date": time.strftime("%Y-%m-%d"),
         "curve": curve.points,
+        **(
+            {
+                "selection_scores": result.selection.scores,
+                "selection_seconds": round(result.selection.seconds, 1),
+            }
+            if result.selection
+            else {}
+        ),
     }
 
 

@@ -2,6 +2,7 @@
 
 import math
 import os
+import time
 
 import keras
 import numpy as np
@@ -67,6 +68,17 @@ class DivergenceGuard(keras.callbacks.Callback):
                         f"(epoch {self.epoch + 1}, batches {first} to {last})"
                     )
                 raise TrainingDiverged(f"{name} became {value} {where}.")
+
+
+def _check_positive_integers(**values):
+    """Raises a `ValueError` naming the first value that is not an int >= 1."""
+    for name, value in values.items():
+        if (
+            not isinstance(value, (int, np.integer))
+            or isinstance(value, bool)
+            or value < 1
+        ):
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
 
 # At most this many features get a row in the `SampleImages` grid.
@@ -149,15 +161,7 @@ class SampleImages(keras.callbacks.Callback):
                 "real must be a non-empty array (n, seq_len, num_features), "
                 f"got shape {real.shape}."
             )
-        for arg, value in (("num_samples", num_samples), ("every", every)):
-            if (
-                not isinstance(value, (int, np.integer))
-                or isinstance(value, bool)
-                or value < 1
-            ):
-                raise ValueError(
-                    f"{arg} must be a positive integer, got {value!r}."
-                )
+        _check_positive_integers(num_samples=num_samples, every=every)
         self.log_dir = os.fspath(log_dir)
         self.real = real[:num_samples]
         self.num_samples = int(num_samples)
@@ -204,3 +208,146 @@ class SampleImages(keras.callbacks.Callback):
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+def _optimizers(model):
+    """The optimizers a GAN holds as attributes (g_optimizer, d_optimizer...)."""
+    return [
+        value
+        for _, value in sorted(vars(model).items())
+        if isinstance(value, keras.optimizers.Optimizer)
+    ]
+
+
+class KeepBestSamples(keras.callbacks.Callback):
+    """Scores generated sequences during training and keeps the best epoch.
+
+    GAN losses do not say when samples are good, and sample quality swings
+    from epoch to epoch. Every `every` epochs this callback generates as many
+    sequences as `real` holds (from a fixed seed) and computes their
+    discriminative score (`keras_rgan.evaluation.discriminative_score`, the
+    mean of `classifier_runs` fresh classifiers) against `real` (a sample of
+    the training sequences, say). At the end of training it restores
+    the model (weights and optimizer state, so the averaged generator too) of
+    the best-scoring epoch, as `EarlyStopping(restore_best_weights=True)` does
+    with a validation loss. `scores` maps each scored epoch (from 1) to its
+    score; `best_epoch` is the one restored; `seconds` is the time spent
+    scoring.
+
+    Args:
+        real: float array `(n, seq_len, num_features)` in original units.
+        every: int. Score every `every` epochs (and always after the last).
+        classifier_runs: int. Classifiers per score (their mean is used).
+        classifier_steps: int. Training steps of each classifier.
+        seed: int. Seeds the generated sequences and the classifiers.
+        verbose: bool. Print each score.
+
+    Example:
+
+    >>> import keras_rgan
+    >>> x = keras_rgan.data.sine_waves(n=64, seq_len=8, dim=2, seed=0)
+    >>> gan = keras_rgan.RGAN(
+    ...     generator=keras_rgan.LSTMGenerator(num_features=2, units=4),
+    ...     discriminator=keras_rgan.LSTMDiscriminator(units=4),
+    ...     seq_len=8, latent_dim=2, seed=0)
+    >>> gan.compile()
+    >>> keep = KeepBestSamples(x, every=1, classifier_runs=1,
+    ...                        classifier_steps=20)
+    >>> _ = gan.fit(x, batch_size=32, epochs=2, verbose=0, callbacks=[keep])
+    >>> sorted(keep.scores), keep.best_epoch in keep.scores
+    ([1, 2], True)
+    """
+
+    def __init__(
+        self, real, every=10, classifier_runs=2, classifier_steps=1000, seed=0,
+        verbose=False,
+    ):
+        super().__init__()
+        real = np.asarray(real, dtype=np.float32)
+        if real.ndim != 3 or len(real) < 5:
+            raise ValueError(
+                "real must be an array (n, seq_len, num_features) of at least 5 "
+                f"sequences (the classifier tests on a fifth), got shape {real.shape}."
+            )
+        if not np.isfinite(real).all():
+            raise ValueError("real holds NaN or infinite values.")
+        _check_positive_integers(
+            every=every,
+            classifier_runs=classifier_runs,
+            classifier_steps=classifier_steps,
+        )
+        self.real = real
+        self.every = int(every)
+        self.classifier_runs = int(classifier_runs)
+        self.classifier_steps = int(classifier_steps)
+        self.seed = int(seed)
+        self.verbose = verbose
+        self.scores = {}
+        self.best_epoch = None
+        self.seconds = 0.0
+        self._best_state = None
+
+    def _state(self):
+        variables = list(self.model.weights)
+        for optimizer in _optimizers(self.model):
+            variables += list(optimizer.variables)
+        return variables
+
+    def on_train_begin(self, logs=None):
+        num_features = getattr(self.model, "num_features", None)
+        if num_features is not None and num_features != self.real.shape[-1]:
+            raise ValueError(
+                f"real has {self.real.shape[-1]} features per step but the "
+                f"model generates {num_features}."
+            )
+        self.scores, self.best_epoch, self._best_state = {}, None, None
+        self.seconds = 0.0
+
+    def score(self):
+        """The discriminative score of the model's current samples."""
+        # Imported here: keras_rgan.evaluation imports this module's peers.
+        from keras_rgan.evaluation.discriminative import discriminative_score
+
+        synthetic = self.model.generate(len(self.real), seed=self.seed)
+        return float(
+            np.mean(
+                [
+                    discriminative_score(
+                        self.real,
+                        synthetic,
+                        scaler=getattr(self.model, "scaler", None),
+                        steps=self.classifier_steps,
+                        seed=self.seed + k,
+                    )
+                    for k in range(self.classifier_runs)
+                ]
+            )
+        )
+
+    def on_epoch_end(self, epoch, logs=None):
+        last = epoch + 1 == self.params.get("epochs")
+        if (epoch + 1) % self.every and not last:
+            return
+        start = time.perf_counter()
+        score = self.score()
+        self.seconds += time.perf_counter() - start
+        self.scores[epoch + 1] = score
+        if self.verbose:
+            print(f"Epoch {epoch + 1}: discriminative score {score:.3f}", flush=True)
+        if self.best_epoch is None or score < self.scores[self.best_epoch]:
+            self.best_epoch = epoch + 1
+            self._best_state = [
+                keras.ops.convert_to_numpy(v) for v in self._state()
+            ]
+
+    def on_train_end(self, logs=None):
+        if self._best_state is None:
+            return
+        for variable, value in zip(self._state(), self._best_state):
+            variable.assign(value)
+        if self.verbose:
+            print(
+                f"Restored epoch {self.best_epoch} (discriminative score "
+                f"{self.scores[self.best_epoch]:.3f}).",
+                flush=True,
+            )

@@ -146,6 +146,13 @@ _HOLDOUT_FRACTION = flags.DEFINE_float(
     _DEFAULTS.holdout_fraction,
     "Share of the data held out from training (for the memorisation check).",
 )
+_SELECT_EVERY = flags.DEFINE_integer(
+    "select_every",
+    _DEFAULTS.select_every,
+    "Score samples every N epochs (discriminative score against up to 1,000 "
+    "training sequences) and save and export the best epoch's model; 0 keeps "
+    "the last epoch's.",
+)
 _NUM_SEQUENCES = flags.DEFINE_integer(
     "num_sequences", _DEFAULTS.num_sequences,
     "Number of sine sequences; at most this many examples of tfds:NAME."
@@ -234,6 +241,7 @@ def _train():
         columns=_COLUMNS.value,
         stride=_STRIDE.value,
         holdout_fraction=_HOLDOUT_FRACTION.value,
+        select_every=_SELECT_EVERY.value,
         num_sequences=_NUM_SEQUENCES.value,
         num_features=_NUM_FEATURES.value,
         steps_per_execution=_STEPS_PER_EXECUTION.value,

@@ -13,6 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_rgan.callbacks import DivergenceGuard
+from keras_rgan.callbacks import KeepBestSamples
 from keras_rgan.callbacks import SampleImages
 from keras_rgan.callbacks import TrainingDiverged
 from keras_rgan.export import export_saved_model
@@ -43,6 +44,8 @@ LAST_FILE = "last.keras"
 BACKUP_DIR = "backup"
 LOG_DIR = "logs"
 CONFIG_FILE = "train_config.json"
+# `select_every` scores samples against at most this many training sequences.
+SELECTION_SEQUENCES = 1000
 # Fields a resumed run may change: everything else must match the run it
 # resumes.
 RESUMABLE_CHANGES = ("epochs", "verbose", "export_dir")
@@ -90,6 +93,10 @@ class TrainConfig:
     columns: list | None = None
     stride: int = 1
     holdout_fraction: float = 0.1
+    # Score samples (discriminative score against training sequences) every
+    # this many epochs and keep the best-scoring epoch's model (0: keep the
+    # last epoch's).
+    select_every: int = 0
     num_sequences: int = 10_000
     num_features: int = 5
     # Keras's fit costs about 2 ms of Python per call (benchmarks/train_step.py).
@@ -196,6 +203,21 @@ class TrainConfig:
             raise ValueError(
                 f"holdout_fraction must be in [0, 1), got {self.holdout_fraction}."
             )
+        if not isinstance(self.select_every, int) or self.select_every < 0:
+            raise ValueError(
+                "select_every must be a non-negative integer, got "
+                f"{self.select_every!r}."
+            )
+        if self.select_every and self.strategy == "multi_worker":
+            raise ValueError(
+                "select_every is not supported with strategy=multi_worker: "
+                "each worker would pick its own epoch."
+            )
+        if self.select_every and (self.stream or self.id_column):
+            raise ValueError(
+                "select_every needs fixed-length sequences loaded in memory "
+                "(no stream, no id_column)."
+            )
         if self.loss not in LOSSES:
             raise ValueError(
                 f"Unknown GAN loss {self.loss!r}; expected one of {sorted(LOSSES)}."
@@ -276,6 +298,8 @@ class TrainResult:
     model_path: str | None
     feature_names: list
     seconds: float
+    # The `KeepBestSamples` callback of `select_every` (scores, best epoch).
+    selection: KeepBestSamples | None = None
 
 
 def unrolled(config):
@@ -637,6 +661,44 @@ def data_config(config):
     return {name: getattr(config, name) for name in DATA_FIELDS}
 
 
+def sample_selection(config, data):
+    """The `KeepBestSamples` callback `config.select_every` asks for, or None.
+
+    It scores samples against at most `SELECTION_SEQUENCES` training
+    sequences (drawn with `config.seed`): the distribution the generator
+    learns. Held-out sequences would not do for windows of one series, whose
+    held-out part is its latest stretch, often outside the trained range.
+    """
+    if not config.select_every:
+        return None
+    rng = np.random.default_rng(config.seed)
+    real = data.sequences
+    if len(real) > SELECTION_SEQUENCES:
+        real = real[np.sort(rng.choice(len(real), SELECTION_SEQUENCES, replace=False))]
+    return KeepBestSamples(
+        real,
+        every=config.select_every,
+        seed=config.seed,
+        verbose=config.verbose not in (0, False),
+    )
+
+
+def selection_metadata(selection):
+    """What an export records of a `KeepBestSamples` run (empty without)."""
+    if selection is None:
+        return {}
+    return {
+        "selection": {
+            "every": selection.every,
+            "best_epoch": selection.best_epoch,
+            "discriminative_scores": {
+                str(epoch): round(score, 4)
+                for epoch, score in selection.scores.items()
+            },
+        }
+    }
+
+
 def train(config, callbacks=None, data=None):
     """Trains a GAN as `config` says, saves it and exports it.
 
@@ -654,6 +716,9 @@ def train(config, callbacks=None, data=None):
     `model_dir/logs/` holds TensorBoard scalars (losses, the discriminator's
     accuracy on real and on generated sequences) and, each epoch, an image of
     generated sequences beside real ones: `tensorboard --logdir model_dir/logs`.
+    With `select_every`, the saved and exported model is the one of the epoch
+    whose samples scored best (`KeepBestSamples`, `sample_selection`); after
+    a resume, only the epochs trained since count.
 
     Args:
         config: a `TrainConfig`.
@@ -674,6 +739,7 @@ def train(config, callbacks=None, data=None):
     # A multi-worker strategy must exist before other TensorFlow work.
     strategy = make_strategy(config.strategy)
     data, scaler = data or load_data(config)
+    selection = sample_selection(config, data)
     keras.utils.set_random_seed(config.seed)
     if config.deterministic:
         # Same seed, same machine -> bit-identical weights and samples.
@@ -691,6 +757,8 @@ def train(config, callbacks=None, data=None):
         )
     model_dir = config.model_dir and worker_dir(config.model_dir, strategy)
     callbacks = list(callbacks or []) + [DivergenceGuard()]
+    if selection:
+        callbacks.append(selection)
     if model_dir:
         os.makedirs(model_dir, exist_ok=True)
         with open(os.path.join(model_dir, CONFIG_FILE), "w") as f:
@@ -742,8 +810,10 @@ def train(config, callbacks=None, data=None):
                 "data": data_config(config),
                 "history": history.history,
                 "training_seconds": round(seconds, 1),
+                **selection_metadata(selection),
             },
         )
     return TrainResult(
-        model, history, export_path, model_path, data.feature_names, seconds
+        model, history, export_path, model_path, data.feature_names, seconds,
+        selection,
     )

@@ -138,3 +138,93 @@ def test_divergence_guard_names_the_steps_an_execution_covered():
     assert str(error.value) == (
         "g_loss became inf in steps 12 to 14 (epoch 2, batches 5 to 7)."
     )
+
+
+class ScriptedScores:
+    """Stands in for the classifier: returns the given scores in turn."""
+
+    def __init__(self, scores):
+        self.scores = list(scores)
+
+    def __call__(self):
+        return self.scores.pop(0)
+
+
+class Snapshots(keras.callbacks.Callback):
+    """Samples, weights and generator step count at each epoch's end."""
+
+    def __init__(self):
+        super().__init__()
+        self.samples, self.weights, self.steps = {}, {}, {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.samples[epoch + 1] = self.model.generate(4, seed=7)
+        self.weights[epoch + 1] = [w.copy() for w in self.model.get_weights()]
+        self.steps[epoch + 1] = int(self.model.g_optimizer.iterations)
+
+
+def test_keep_best_samples_restores_the_best_scoring_epoch(dataset):
+    from keras_rgan.callbacks import KeepBestSamples
+
+    gan = helpers.tiny_rgan(
+        g_optimizer=keras.optimizers.Adam(1e-2, use_ema=True, ema_momentum=0.5)
+    )
+    keep = KeepBestSamples(helpers.tiny_data(10), every=1)
+    keep.score = ScriptedScores([0.3, 0.1, 0.4])
+    snapshots = Snapshots()
+    gan.fit(dataset, epochs=3, shuffle=False, verbose=0,
+            callbacks=[keep, snapshots])
+    assert keep.scores == {1: 0.3, 2: 0.1, 3: 0.4}
+    assert keep.best_epoch == 2
+    assert helpers.max_weight_change(snapshots.weights[2], snapshots.weights[3]) > 0
+    assert helpers.max_weight_change(snapshots.weights[2], gan.get_weights()) == 0
+    # The averaged generator (optimizer state) is restored too.
+    np.testing.assert_array_equal(gan.generate(4, seed=7), snapshots.samples[2])
+    assert int(gan.g_optimizer.iterations) == snapshots.steps[2]
+
+
+def test_keep_best_samples_scores_every_nth_and_the_last_epoch(gan, dataset):
+    from keras_rgan.callbacks import KeepBestSamples
+
+    keep = KeepBestSamples(helpers.tiny_data(10), every=2)
+    keep.score = ScriptedScores([0.2, 0.1])
+    gan.fit(dataset, epochs=3, shuffle=False, verbose=0, callbacks=[keep])
+    assert keep.scores == {2: 0.2, 3: 0.1}
+    assert keep.best_epoch == 3
+
+
+def test_keep_best_samples_scores_real_against_generated(gan):
+    from keras_rgan.callbacks import KeepBestSamples
+
+    real = helpers.tiny_data(40, seed=3)
+    keep = KeepBestSamples(real, classifier_runs=1, classifier_steps=50)
+    keep.set_model(gan)
+    score = keep.score()
+    assert 0.0 <= score <= 0.5
+    # The untrained tiny generator's samples are told apart from sine waves.
+    assert score > 0.1
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(real=np.zeros((4, 8, 3))), "at least 5 sequences"),
+    (dict(real=np.zeros((10, 8))), "real must be"),
+    (dict(real=np.full((10, 8, 3), np.nan)), "NaN"),
+    (dict(every=0), "every must be a positive integer"),
+    (dict(classifier_runs=1.5), "classifier_runs must be a positive integer"),
+    (dict(classifier_steps=True), "classifier_steps must be a positive integer"),
+])
+def test_keep_best_samples_invalid_arguments(kwargs, message):
+    from keras_rgan.callbacks import KeepBestSamples
+
+    kwargs = {"real": np.zeros((10, 8, 3)), **kwargs}
+    with pytest.raises(ValueError, match=message):
+        KeepBestSamples(**kwargs)
+
+
+def test_keep_best_samples_real_features_must_match_the_model(gan):
+    from keras_rgan.callbacks import KeepBestSamples
+
+    keep = KeepBestSamples(np.zeros((10, 8, 2)))
+    keep.set_model(gan)
+    with pytest.raises(ValueError, match="real has 2 features"):
+        keep.on_train_begin()

@@ -152,6 +152,12 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
         ({"lr_decay": "step"}, ValueError, "Unknown lr_decay 'step'"),
         ({"unroll": "yes"}, ValueError, "Unknown unroll 'yes'"),
         ({"model": "timegan", "lr_decay": "cosine"}, ValueError, "lr_decay needs"),
+        ({"select_every": -1}, ValueError, "select_every must be a non-negative"),
+        (
+            {"select_every": 1, "strategy": "multi_worker"},
+            ValueError,
+            "not supported with strategy=multi_worker",
+        ),
     ],
 )
 def test_bad_configs_fail_before_training(overrides, error, message):
@@ -243,3 +249,19 @@ def test_model_dir_holds_tensorboard_scalars_and_sample_images(tmp_path):
     images, image_tags = tags(logs / "images")
     assert "samples" in image_tags
     assert [event.step for event in images.Tensors("samples")] == [0, 1]
+
+
+def test_select_every_exports_the_best_scored_epoch(tmp_path):
+    from keras_rgan import export
+
+    config = train_lib.TrainConfig(
+        **{**TINY, "epochs": 3}, select_every=2, export_dir=str(tmp_path / "export")
+    )
+    result = train_lib.train(config)
+    selection = export.read_metadata(result.export_path)["selection"]
+    # Epoch 2 and the last epoch are scored.
+    assert sorted(selection["discriminative_scores"]) == ["2", "3"]
+    scores = selection["discriminative_scores"]
+    assert all(0.0 <= score <= 0.5 for score in scores.values())
+    assert selection["best_epoch"] == int(min(scores, key=scores.get))
+
