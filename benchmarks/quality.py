@@ -29,6 +29,9 @@ from keras_rgan.evaluation import discriminative_score
 from keras_rgan.evaluation import predictive_score
 
 PLAIN = {  # The earlier defaults: non-saturating loss, Adam 1e-3 / 0.5.
+    # Recipes keep what they meant when they ran: later defaults are off.
+    "lr_decay": "none",
+    "select_every": 0,
     "latent_dim": 4,
     "sequence_latent_dim": 0,
     "g_learning_rate": 1e-3,
@@ -51,7 +54,7 @@ WGAN = {  # Per-sequence latent code, generator EMA, WGAN-GP.
 }
 # The recipe that `keras-rgan train`'s defaults (TrainConfig, with its
 # default --epochs) are; "default" trains whatever the defaults are now.
-DEFAULT_RECIPE = "rgan-seq-latent-ema-wgan-cosine"
+DEFAULT_RECIPE = "rgan-seq-latent-ema-wgan-cosine-select"
 RECIPES = {
     # "rgan" below is the plain GAN.
     "default": {},
@@ -164,6 +167,29 @@ NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "(`-cosine-d1`) 0.359, 0.384, 0.383, worse than the default's two; 64 "
     "units (`-cosine-64`) one seed, 0.144 at 100 epochs and 0.271 at 200 "
     "(its other seeds were not run).",
+    "- `rgan-seq-latent-ema-wgan-cosine-select` (the default of `keras-rgan "
+    "train` from session 5): the cosine recipe with `--select_every=20`: every "
+    "20 epochs `KeepBestSamples` scores the samples (2 classifiers of 1,000 "
+    "steps against 1,000 training sequences) and the best epoch's model is "
+    "kept. Each run has two points: the last epoch's model (scored by "
+    "ScoreCurve before the selection restores) and the selected model, "
+    "scored again with 5 fresh classifiers and fresh samples "
+    "(`selected_epoch`). Stocks, 200 epochs, seeds 0 to 2: selected epochs "
+    "140, 200 and 100; selected 0.041, 0.118 and 0.273 (0.144 ± 0.097) "
+    "against 0.220, 0.227 and 0.318 (0.255 ± 0.045) for the last epoch of "
+    "the same runs. Selection and the reported score compare with the same "
+    "training sequences (other classifiers, other samples), as choosing a "
+    "checkpoint by a validation score would. The selection's scoring took "
+    "240 to 276 s of each run (about 25 s per scoring; its time is included "
+    "in the row's time). `-select10` (every 10 epochs, seed 0) chose epoch "
+    "140 too.",
+    "- Single classifiers disagree wildly on Stocks: the 15 classifier runs "
+    "behind the selected Stocks scores range from 0.001 to 0.459, and one "
+    "model (seed 1, epoch 200) scored 0.227 with five classifiers and 0.118 "
+    "with five others. The standard error of the 3-seed mean is about "
+    "0.06 (0.097 / √3) on Stocks.",
+    "- Stocks, cosine over 100 epochs (one seed, an interrupted sweep, no "
+    "row): 0.329 at epoch 100.",
     "- `timegan`: one seed; 20 embedding, 20 supervised and 60 joint epochs "
     "with the plain optimizer settings (Adam 1e-3, beta_1 0.5).",
 ]
@@ -242,7 +268,7 @@ def run(recipe, dataset, seed):
         data.sequences, _EVAL_EVERY.value, _PREDICTIVE.value, _CLASSIFIER_RUNS.value
     )
     result = train_lib.train(config, callbacks=[curve], data=(data, scaler))
-    if result.selection:
+    if result.selection and result.selection.best_epoch:
         # The model train() returns is the epoch KeepBestSamples chose: score
         # it with fresh classifiers (other seeds) and samples. Its time
         # includes the selection's scoring.

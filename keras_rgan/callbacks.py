@@ -236,7 +236,8 @@ class KeepBestSamples(keras.callbacks.Callback):
 
     Args:
         real: float array `(n, seq_len, num_features)` in original units.
-        every: int. Score every `every` epochs (and always after the last).
+        every: int. Score every `every` epochs and after the last. A run of
+            fewer than `every` epochs is not scored and keeps its last epoch.
         classifier_runs: int. Classifiers per score (their mean is used).
         classifier_steps: int. Training steps of each classifier.
         seed: int. Seeds the generated sequences and the classifiers.
@@ -325,8 +326,10 @@ class KeepBestSamples(keras.callbacks.Callback):
         )
 
     def on_epoch_end(self, epoch, logs=None):
-        last = epoch + 1 == self.params.get("epochs")
-        if (epoch + 1) % self.every and not last:
+        epochs = self.params.get("epochs") or 0
+        if epochs < self.every:
+            return  # One candidate at most: nothing to choose from.
+        if (epoch + 1) % self.every and epoch + 1 != epochs:
             return
         start = time.perf_counter()
         score = self.score()

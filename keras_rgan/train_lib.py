@@ -44,8 +44,10 @@ LAST_FILE = "last.keras"
 BACKUP_DIR = "backup"
 LOG_DIR = "logs"
 CONFIG_FILE = "train_config.json"
-# `select_every` scores samples against at most this many training sequences.
+# Sample selection scores against at most this many training sequences, by
+# default (select_every=None) every AUTO_SELECT_EVERY epochs.
 SELECTION_SEQUENCES = 1000
+AUTO_SELECT_EVERY = 20
 # Fields a resumed run may change: everything else must match the run it
 # resumes.
 RESUMABLE_CHANGES = ("epochs", "verbose", "export_dir")
@@ -70,7 +72,7 @@ class TrainConfig:
     export_dir: str | None = None
     model_dir: str | None = None
     # Defaults: the best recipe measured by benchmarks/quality.py
-    # ("rgan-seq-latent-ema-wgan-cosine" at 200 epochs,
+    # ("rgan-seq-latent-ema-wgan-cosine-select" at 200 epochs,
     # benchmarks/results/quality.md).
     latent_dim: int = 2
     sequence_latent_dim: int = 4
@@ -95,8 +97,8 @@ class TrainConfig:
     holdout_fraction: float = 0.1
     # Score samples (discriminative score against training sequences) every
     # this many epochs and keep the best-scoring epoch's model (0: keep the
-    # last epoch's).
-    select_every: int = 0
+    # last epoch's); None: AUTO_SELECT_EVERY where it applies (`select_every`).
+    select_every: int | None = None
     num_sequences: int = 10_000
     num_features: int = 5
     # Keras's fit costs about 2 ms of Python per call (benchmarks/train_step.py).
@@ -203,7 +205,9 @@ class TrainConfig:
             raise ValueError(
                 f"holdout_fraction must be in [0, 1), got {self.holdout_fraction}."
             )
-        if not isinstance(self.select_every, int) or self.select_every < 0:
+        if self.select_every is not None and (
+            not isinstance(self.select_every, int) or self.select_every < 0
+        ):
             raise ValueError(
                 "select_every must be a non-negative integer, got "
                 f"{self.select_every!r}."
@@ -661,6 +665,25 @@ def data_config(config):
     return {name: getattr(config, name) for name in DATA_FIELDS}
 
 
+def select_every(config):
+    """Epochs between sample scorings (0: none). `select_every=None` (the
+    default) scores every `AUTO_SELECT_EVERY` epochs for RGAN and CRGAN on
+    fixed-length data in memory, and not otherwise.
+
+    >>> select_every(TrainConfig()), select_every(TrainConfig(model="timegan"))
+    (20, 0)
+    """
+    if config.select_every is not None:
+        return config.select_every
+    supported = not (
+        config.model == "timegan"
+        or config.stream
+        or config.id_column
+        or config.strategy == "multi_worker"
+    )
+    return AUTO_SELECT_EVERY if supported else 0
+
+
 def sample_selection(config, data):
     """The `KeepBestSamples` callback `config.select_every` asks for, or None.
 
@@ -669,7 +692,8 @@ def sample_selection(config, data):
     learns. Held-out sequences would not do for windows of one series, whose
     held-out part is its latest stretch, often outside the trained range.
     """
-    if not config.select_every:
+    every = select_every(config)
+    if not every:
         return None
     rng = np.random.default_rng(config.seed)
     real = data.sequences
@@ -677,7 +701,7 @@ def sample_selection(config, data):
         real = real[np.sort(rng.choice(len(real), SELECTION_SEQUENCES, replace=False))]
     return KeepBestSamples(
         real,
-        every=config.select_every,
+        every=every,
         seed=config.seed,
         verbose=config.verbose not in (0, False),
     )

@@ -191,6 +191,9 @@ def test_keep_best_samples_scores_every_nth_and_the_last_epoch(gan, dataset):
     gan.fit(dataset, epochs=3, shuffle=False, verbose=0, callbacks=[keep])
     assert keep.scores == {2: 0.2, 3: 0.1}
     assert keep.best_epoch == 3
+    # A run shorter than `every` has nothing to choose from.
+    gan.fit(dataset, epochs=1, shuffle=False, verbose=0, callbacks=[keep])
+    assert keep.scores == {} and keep.best_epoch is None
 
 
 def test_keep_best_samples_scores_real_against_generated(gan):
