@@ -183,6 +183,11 @@ NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "240 to 276 s of each run (about 25 s per scoring; its time is included "
     "in the row's time). `-select10` (every 10 epochs, seed 0) chose epoch "
     "140 too.",
+    "- Sines with selection (the default), 200 epochs, seed 0 only (seeds 1 "
+    "and 2 were not run in session 5): the selection chose epoch 100; "
+    "selected 0.027 against 0.030 for the last epoch; predictive 0.201. The "
+    "run shared the CPU with the test suite (34 min in all, 6.3 of them "
+    "the selection's scoring).",
     "- Single classifiers disagree wildly on Stocks: the 15 classifier runs "
     "behind the selected Stocks scores range from 0.001 to 0.459, and one "
     "model (seed 1, epoch 200) scored 0.227 with five classifiers and 0.118 "
