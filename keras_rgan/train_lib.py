@@ -356,14 +356,18 @@ def steps_per_execution(config, repeated_steps_per_epoch=None):
     (`repeated_steps_per_epoch` batches an epoch) its largest divisor up to
     that: Keras runs whole executions, so on repeated data one that does not
     tile the epoch would run past the epoch's end. Under a
-    `MultiWorkerMirroredStrategy` scope: 1 (Keras's multi-step loop fails
-    there with "You must feed a value for placeholder").
+    `MultiWorkerMirroredStrategy` scope, or any strategy with more than one
+    replica: 1 (Keras's multi-step loop fails there with "You must feed a
+    value for placeholder"; seen with `MirroredStrategy` on two devices).
 
     >>> steps_per_execution(TrainConfig(), 24), steps_per_execution(TrainConfig())
     (24, 32)
     """
     strategy = tf.distribute.get_strategy()
-    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+    if (
+        isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+        or strategy.num_replicas_in_sync > 1
+    ):
         return 1
     if not repeated_steps_per_epoch:
         return config.steps_per_execution
