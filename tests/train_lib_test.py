@@ -266,14 +266,3 @@ def test_select_every_exports_the_best_scored_epoch(tmp_path):
     assert selection["best_epoch"] == int(min(scores, key=scores.get))
 
 
-
-def test_mirrored_strategy_on_two_devices_trains_with_selection():
-    # Keras's multi-step loop fails across replicas ("You must feed a value
-    # for placeholder"): steps_per_execution falls back to 1 there.
-    config = train_lib.TrainConfig(
-        **{**TINY, "epochs": 2}, strategy="mirrored", select_every=1
-    )
-    result = train_lib.train(config)
-    assert result.model.distribute_strategy.num_replicas_in_sync == 2
-    assert sorted(result.selection.scores) == [1, 2]
-    assert result.model.generate(3, seed=0).shape == (3, 8, 5)
