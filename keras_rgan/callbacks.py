@@ -85,6 +85,16 @@ def _check_positive_integers(**values):
 _MAX_FEATURES = 4
 
 
+def _check_num_features(model, real):
+    """Refuse `real` sequences whose features do not match `model`'s output."""
+    num_features = getattr(model, "num_features", None)
+    if num_features is not None and num_features != real.shape[-1]:
+        raise ValueError(
+            f"real has {real.shape[-1]} features per step but the "
+            f"model generates {num_features}."
+        )
+
+
 def _draw_sequences(figure, real, generated, max_features=_MAX_FEATURES):
     """Draws real (left) and generated (right) sequences, one row per feature.
 
@@ -171,12 +181,7 @@ class SampleImages(keras.callbacks.Callback):
         self._writer = None
 
     def on_train_begin(self, logs=None):
-        num_features = getattr(self.model, "num_features", None)
-        if num_features is not None and num_features != self.real.shape[-1]:
-            raise ValueError(
-                f"real has {self.real.shape[-1]} features per step but the "
-                f"model generates {num_features}."
-            )
+        _check_num_features(self.model, self.real)
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
@@ -295,12 +300,7 @@ class KeepBestSamples(keras.callbacks.Callback):
         return variables
 
     def on_train_begin(self, logs=None):
-        num_features = getattr(self.model, "num_features", None)
-        if num_features is not None and num_features != self.real.shape[-1]:
-            raise ValueError(
-                f"real has {self.real.shape[-1]} features per step but the "
-                f"model generates {num_features}."
-            )
+        _check_num_features(self.model, self.real)
         self.scores, self.best_epoch, self._best_state = {}, None, None
         self.seconds = 0.0
 

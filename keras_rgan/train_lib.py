@@ -16,6 +16,7 @@ from keras_rgan.callbacks import DivergenceGuard
 from keras_rgan.callbacks import KeepBestSamples
 from keras_rgan.callbacks import SampleImages
 from keras_rgan.callbacks import TrainingDiverged
+from keras_rgan.evaluation.post_hoc import subsample
 from keras_rgan.export import export_saved_model
 from keras_rgan.data import streaming
 from keras_rgan.data.pipeline import make_dataset
@@ -212,16 +213,8 @@ class TrainConfig:
                 "select_every must be a non-negative integer, got "
                 f"{self.select_every!r}."
             )
-        if self.select_every and self.strategy == "multi_worker":
-            raise ValueError(
-                "select_every is not supported with strategy=multi_worker: "
-                "each worker would pick its own epoch."
-            )
-        if self.select_every and (self.stream or self.id_column):
-            raise ValueError(
-                "select_every needs fixed-length sequences loaded in memory "
-                "(no stream, no id_column)."
-            )
+        if self.select_every and (reason := selection_unsupported(self)):
+            raise ValueError(reason)
         if self.loss not in LOSSES:
             raise ValueError(
                 f"Unknown GAN loss {self.loss!r}; expected one of {sorted(LOSSES)}."
@@ -679,13 +672,29 @@ def select_every(config):
     """
     if config.select_every is not None:
         return config.select_every
-    supported = not (
-        config.model == "timegan"
-        or config.stream
-        or config.id_column
-        or config.strategy == "multi_worker"
-    )
+    supported = config.model != "timegan" and not selection_unsupported(config)
     return AUTO_SELECT_EVERY if supported else 0
+
+
+def selection_unsupported(config):
+    """Why `config` cannot select by sample quality, or None if it can.
+
+    >>> selection_unsupported(TrainConfig()) is None
+    True
+    >>> selection_unsupported(TrainConfig(stream=True))[:40]
+    'select_every needs fixed-length sequence'
+    """
+    if config.strategy == "multi_worker":
+        return (
+            "select_every is not supported with strategy=multi_worker: "
+            "each worker would pick its own epoch."
+        )
+    if config.stream or config.id_column:
+        return (
+            "select_every needs fixed-length sequences loaded in memory "
+            "(no stream, no id_column)."
+        )
+    return None
 
 
 def sample_selection(config, data):
@@ -700,11 +709,8 @@ def sample_selection(config, data):
     if not every:
         return None
     rng = np.random.default_rng(config.seed)
-    real = data.sequences
-    if len(real) > SELECTION_SEQUENCES:
-        real = real[np.sort(rng.choice(len(real), SELECTION_SEQUENCES, replace=False))]
     return KeepBestSamples(
-        real,
+        subsample(data.sequences, SELECTION_SEQUENCES, rng),
         every=every,
         seed=config.seed,
         verbose=config.verbose not in (0, False),
