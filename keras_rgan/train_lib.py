@@ -4,6 +4,7 @@ Everything here is plain Python, testable without flags.
 """
 
 import dataclasses
+import functools
 import json
 import os
 import time
@@ -478,15 +479,28 @@ def build_model(
 def make_strategy(name):
     """The `tf.distribute` strategy named by `--strategy`.
 
+    `mirrored` and `multi_worker` are made once per process and then reused:
+    two `MirroredStrategy` objects in one process hand out the same
+    collective-op keys, so training under the second fails ("Shape mismatch
+    in the collective instance") once the models differ. Code that trains
+    under its own mirrored strategy beside `train` should use this one.
     `multi_worker` is `MultiWorkerMirroredStrategy`, configured by the
     `TF_CONFIG` environment variable of each worker process; create it before
     any other TensorFlow work in the process.
+
+    >>> make_strategy("default") is tf.distribute.get_strategy()
+    True
     """
+    if name in ("mirrored", "multi_worker"):
+        return _process_strategy(name)
+    return tf.distribute.get_strategy()
+
+
+@functools.cache
+def _process_strategy(name):
     if name == "mirrored":
         return tf.distribute.MirroredStrategy()
-    if name == "multi_worker":
-        return tf.distribute.MultiWorkerMirroredStrategy()
-    return tf.distribute.get_strategy()
+    return tf.distribute.MultiWorkerMirroredStrategy()
 
 
 def is_chief(strategy):

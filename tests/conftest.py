@@ -35,9 +35,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def mirrored_strategy():
-    """One 2-replica MirroredStrategy for the whole session.
+    """The process's one MirroredStrategy, over the two logical CPUs.
 
-    Several MirroredStrategy objects in one process can hand out clashing
-    collective-op keys; sharing one avoids that.
+    Several MirroredStrategy objects in one process hand out clashing
+    collective-op keys; `train_lib.make_strategy` makes one and reuses it, so
+    tests training through `train_lib` share it too.
     """
-    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    from keras_rgan import train_lib
+
+    strategy = train_lib.make_strategy("mirrored")
+    assert strategy.num_replicas_in_sync == 2, strategy.extended.worker_devices
+    return strategy

@@ -266,3 +266,14 @@ def test_select_every_exports_the_best_scored_epoch(tmp_path):
     assert selection["best_epoch"] == int(min(scores, key=scores.get))
 
 
+def test_mirrored_training_shares_the_process_strategy(mirrored_strategy):
+    # A second MirroredStrategy in the process would clash with the fixture's
+    # collective keys: train_lib reuses the one make_strategy made. Keras's
+    # multi-step loop fails across replicas, so steps_per_execution is 1.
+    config = train_lib.TrainConfig(
+        **{**TINY, "epochs": 2}, strategy="mirrored", select_every=1
+    )
+    result = train_lib.train(config)
+    assert result.model.distribute_strategy is mirrored_strategy
+    assert sorted(result.selection.scores) == [1, 2]
+    assert result.model.generate(3, seed=0).shape == (3, 8, 5)
