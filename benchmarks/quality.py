@@ -109,6 +109,10 @@ RECIPES = {
     "rgan-seq-latent-ema-wgan-cosine-select10": {
         **WGAN, "lr_decay": "cosine", "select_every": 10,
     },
+    # Against the Sines plateau near 0.03 from epoch 80 on: twice the units.
+    "rgan-seq-latent-ema-wgan-cosine-64-select": {
+        **WGAN, "lr_decay": "cosine", "units": 64, "select_every": 20,
+    },
     "timegan": {
         **PLAIN,
         "model": "timegan",
