@@ -109,9 +109,18 @@ RECIPES = {
     "rgan-seq-latent-ema-wgan-cosine-select10": {
         **WGAN, "lr_decay": "cosine", "select_every": 10,
     },
-    # Against the Sines plateau near 0.03 from epoch 80 on: twice the units.
+    # Against the Sines plateau near 0.03 from epoch 80 on: twice the units,
+    # or a per-sequence code of 16 dimensions (Sines draws 10 numbers per
+    # sequence, a frequency and a phase per feature; 4 cannot carry them).
     "rgan-seq-latent-ema-wgan-cosine-64-select": {
         **WGAN, "lr_decay": "cosine", "units": 64, "select_every": 20,
+    },
+    "rgan-seq16-latent-ema-wgan-cosine-select": {
+        **WGAN, "lr_decay": "cosine", "sequence_latent_dim": 16, "select_every": 20,
+    },
+    # The RGAN paper's critic: a score per step, averaged over time.
+    "rgan-seq-latent-ema-wgan-cosine-per-step-select": {
+        **WGAN, "lr_decay": "cosine", "per_step_logits": True, "select_every": 20,
     },
     "timegan": {
         **PLAIN,
@@ -187,11 +196,24 @@ NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "240 to 276 s of each run (about 25 s per scoring; its time is included "
     "in the row's time). `-select10` (every 10 epochs, seed 0) chose epoch "
     "140 too.",
-    "- Sines with selection (the default), 200 epochs, seed 0 only (seeds 1 "
-    "and 2 were not run in session 5): the selection chose epoch 100; "
-    "selected 0.027 against 0.030 for the last epoch; predictive 0.201. The "
-    "run shared the CPU with the test suite (34 min in all, 6.3 of them "
-    "the selection's scoring).",
+    "- Sines with selection (the default), 200 epochs, seeds 0 to 2 (seed 0 "
+    "in session 5, 1 and 2 in session 6): the selection chose epochs 100, "
+    "80 and 120; selected 0.027, 0.030 and 0.038 (0.032 ± 0.005) against "
+    "0.030, 0.033 and 0.033 for the last epochs: above RCGAN's .022, and "
+    "selection does not help here, since from epoch 80 on the selection's "
+    "scores sit on a plateau (0.025 to 0.05) inside their own noise. "
+    "Predictive 0.201, 0.194, 0.205 (real data 0.187). Seed 0 shared the "
+    "CPU with the test suite (34 min in all); seed 2 ran alone: 6.7 min of "
+    "steps and 1.6 min of selection scoring (8.3 min). The earlier "
+    "`-cosine` rows without selection (0.006, 0.026, 0.033) had one lucky "
+    "seed: the same recipe's last epochs here are 0.030 to 0.033.",
+    "- Against that plateau (session 6, Sines, 200 epochs, selection every "
+    "20): a 16-dimensional per-sequence code (`rgan-seq16-...`, seed 0; "
+    "Sines draws 10 numbers per sequence) scored 0.030 at the last epoch "
+    "and 0.034 selected, no better; 64 units (`-cosine-64-select`, seed 0) "
+    "scored 0.057 at the last epoch after 13.3 min of steps (over budget "
+    "with the selection; stopped before its selected model was rescored, "
+    "so it has no row).",
     "- Single classifiers disagree wildly on Stocks: the 15 classifier runs "
     "behind the selected Stocks scores range from 0.001 to 0.459, and one "
     "model (seed 1, epoch 200) scored 0.227 with five classifiers and 0.118 "
