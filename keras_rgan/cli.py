@@ -75,7 +75,9 @@ _MODEL_DIR = flags.DEFINE_string(
     "that a rerun of the same command resumes from."
 )
 _LATENT_DIM = flags.DEFINE_integer(
-    "latent_dim", _DEFAULTS.latent_dim, "Noise dimensions per step."
+    "latent_dim",
+    _DEFAULTS.latent_dim,
+    "Noise dimensions drawn afresh per step (0: only the per-sequence code).",
 )
 _SEQUENCE_LATENT_DIM = flags.DEFINE_integer(
     "sequence_latent_dim",

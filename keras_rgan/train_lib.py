@@ -176,10 +176,16 @@ class TrainConfig:
                 f"condition_steps must be in [0, seq_len={self.seq_len}), "
                 f"got {self.condition_steps}."
             )
-        if not isinstance(self.sequence_latent_dim, int) or self.sequence_latent_dim < 0:
+        for name in ("latent_dim", "sequence_latent_dim"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 0:
+                raise ValueError(
+                    f"{name} must be a non-negative integer, got {value!r}."
+                )
+        if self.latent_dim + self.sequence_latent_dim < 1:
             raise ValueError(
-                "sequence_latent_dim must be a non-negative integer, got "
-                f"{self.sequence_latent_dim!r}."
+                "latent_dim and sequence_latent_dim are both 0: the generator "
+                "needs at least one noise dimension."
             )
         if any(not isinstance(u, int) or u < 1 for u in self.dense_units):
             raise ValueError(
@@ -188,7 +194,6 @@ class TrainConfig:
         for name in (
             "batch_size",
             "epochs",
-            "latent_dim",
             "units",
             "num_layers",
             "stride",

@@ -153,6 +153,12 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
         ({"unroll": "yes"}, ValueError, "Unknown unroll 'yes'"),
         ({"model": "timegan", "lr_decay": "cosine"}, ValueError, "lr_decay needs"),
         ({"select_every": -1}, ValueError, "select_every must be a non-negative"),
+        ({"latent_dim": -1}, ValueError, "latent_dim must be a non-negative"),
+        (
+            {"latent_dim": 0, "sequence_latent_dim": 0},
+            ValueError,
+            "needs at least one noise dimension",
+        ),
         (
             {"select_every": 1, "strategy": "multi_worker"},
             ValueError,

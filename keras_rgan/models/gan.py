@@ -44,7 +44,9 @@ class SequenceGAN(keras.Model):
             have a `num_features` attribute.
         discriminator: a `keras.Model` mapping sequences to logits.
         seq_len: int. Steps per generated sequence.
-        latent_dim: int. Noise dimensions drawn afresh at every time step.
+        latent_dim: int. Noise dimensions drawn afresh at every time step
+            (0 with a per-sequence code: each sequence is a function of its
+            code alone, as for smooth data like sines).
         sequence_latent_dim: int. Noise dimensions drawn once per sequence and
             repeated at every step (a per-sequence code, e.g. a frequency);
             the generator reads `noise_dim = latent_dim + sequence_latent_dim`
@@ -114,11 +116,16 @@ class SequenceGAN(keras.Model):
                 f"label_frequencies has {len(label_frequencies)} entries for "
                 f"{num_classes} classes."
             )
-        if seq_len < 1 or latent_dim < 1 or sequence_latent_dim < 0:
+        if (
+            seq_len < 1
+            or min(latent_dim, sequence_latent_dim) < 0
+            or latent_dim + sequence_latent_dim < 1
+        ):
             raise ValueError(
-                "seq_len and latent_dim must be positive and "
-                "sequence_latent_dim non-negative, got "
-                f"{seq_len}, {latent_dim} and {sequence_latent_dim}."
+                "seq_len must be positive and latent_dim and "
+                "sequence_latent_dim non-negative with at least one noise "
+                f"dimension in all, got {seq_len}, {latent_dim} and "
+                f"{sequence_latent_dim}."
             )
         if scaler is not None and not scaler.fitted:
             raise ValueError("The scaler must be fitted before it is given.")

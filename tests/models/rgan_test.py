@@ -180,3 +180,25 @@ def test_wgan_gp_loss_trains_with_several_discriminator_steps():
     assert int(gan.g_optimizer.iterations) == 1
     with pytest.raises(ValueError, match="d_steps must be a positive"):
         helpers.tiny_rgan(d_steps=0)
+
+
+def test_a_per_sequence_code_alone_drives_the_generator():
+    gan = keras_rgan.RGAN(
+        keras_rgan.LSTMGenerator(3, units=8),
+        keras_rgan.LSTMDiscriminator(units=8),
+        seq_len=8, latent_dim=0, sequence_latent_dim=3, seed=0,
+    )
+    gan.compile()
+    assert gan.noise_dim == 3
+    noise = gan.training_noise(4).numpy()
+    np.testing.assert_array_equal(noise, np.repeat(noise[:, :1], 8, 1))
+    assert np.std(noise[:, 0], axis=0).min() > 0  # codes differ per sequence
+    logs = gan.train_on_batch(helpers.tiny_data(8), return_dict=True)
+    assert np.isfinite(logs["d_loss"])
+    assert gan.generate(2, seed=3).shape == (2, 8, 3)
+    with pytest.raises(ValueError, match="at least one noise dimension"):
+        keras_rgan.RGAN(
+            keras_rgan.LSTMGenerator(3, units=8),
+            keras_rgan.LSTMDiscriminator(units=8),
+            seq_len=8, latent_dim=0, sequence_latent_dim=0,
+        )
