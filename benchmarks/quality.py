@@ -220,7 +220,9 @@ NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "and 0.034 selected, no better; 64 units (`-cosine-64-select`, seed 0) "
     "scored 0.057 at the last epoch after 13.3 min of steps (over budget "
     "with the selection; stopped before its selected model was rescored, "
-    "so it has no row).",
+    "so it has no row); the RGAN paper's critic, a score per step averaged over "
+    "time (`-per-step-select`, seed 0), was far worse with WGAN-GP: 0.371 at "
+    "the last epoch, 0.276 selected.",
     "- Single classifiers disagree wildly on Stocks: the 15 classifier runs "
     "behind the selected Stocks scores range from 0.001 to 0.459, and one "
     "model (seed 1, epoch 200) scored 0.227 with five classifiers and 0.118 "
