@@ -222,7 +222,11 @@ NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "with the selection; stopped before its selected model was rescored, "
     "so it has no row); the RGAN paper's critic, a score per step averaged over "
     "time (`-per-step-select`, seed 0), was far worse with WGAN-GP: 0.371 at "
-    "the last epoch, 0.276 selected.",
+    "the last epoch, 0.276 selected. No per-step noise and a 16-dimensional "
+    "code (`rgan-seq16-only-...`, seed 0), against the step-to-step jitter "
+    "seen in generated Sines (the shipped Sines export's mean absolute "
+    "second difference is 0.017, real Sines' 0.0007): 0.041 at the last "
+    "epoch and selected, worse.",
     "- Single classifiers disagree wildly on Stocks: the 15 classifier runs "
     "behind the selected Stocks scores range from 0.001 to 0.459, and one "
     "model (seed 1, epoch 200) scored 0.227 with five classifiers and 0.118 "
