@@ -46,7 +46,7 @@ class SequenceGAN(keras.Model):
         seq_len: int. Steps per generated sequence.
         latent_dim: int. Noise dimensions drawn afresh at every time step
             (0 with a per-sequence code: each sequence is a function of its
-            code alone, as for smooth data like sines).
+            code alone).
         sequence_latent_dim: int. Noise dimensions drawn once per sequence and
             repeated at every step (a per-sequence code, e.g. a frequency);
             the generator reads `noise_dim = latent_dim + sequence_latent_dim`
