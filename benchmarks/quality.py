@@ -226,7 +226,9 @@ NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "code (`rgan-seq16-only-...`, seed 0), against the step-to-step jitter "
     "seen in generated Sines (the shipped Sines export's mean absolute "
     "second difference is 0.017, real Sines' 0.0007): 0.041 at the last "
-    "epoch and selected, worse.",
+    "epoch and selected, worse. What the generated Sines get wrong is measured "
+    "by `benchmarks/sines_shape.py` (results/sines_shape.md): step-to-step "
+    "roughness, distance from any sine, the spread of first values.",
     "- Single classifiers disagree wildly on Stocks: the 15 classifier runs "
     "behind the selected Stocks scores range from 0.001 to 0.459, and one "
     "model (seed 1, epoch 200) scored 0.227 with five classifiers and 0.118 "
