@@ -240,7 +240,9 @@ NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "selection scoring, seed 0): 0.016 at the last epoch with predictive "
     "0.188 (real data 0.187); the selection chose epoch 60, which rescored "
     "0.023. The first recipe below RCGAN's .022 at its last epoch on this "
-    "seed; seeds 1 and 2 in the rows if they were run.",
+    "seed. Seeds 1 and 2: last epoch 0.013 and 0.017 (3 seeds: 0.015 ± 0.002, "
+    "below RCGAN's .022, not yet the default), selected 0.016 and 0.028 (the "
+    "selection chose worse epochs on noisy scores); predictive 0.194 and 0.202.",
     "- Single classifiers disagree wildly on Stocks: the 15 classifier runs "
     "behind the selected Stocks scores range from 0.001 to 0.459, and one "
     "model (seed 1, epoch 200) scored 0.227 with five classifiers and 0.118 "
