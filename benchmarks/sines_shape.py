@@ -23,11 +23,11 @@ import sys
 import time
 
 import numpy as np
-import tensorflow as tf
 from absl import app
 from absl import flags
 
-from keras_rgan import train_lib
+from keras_rgan import evaluate_lib
+from keras_rgan import generate_lib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import machine  # noqa: E402
@@ -92,22 +92,26 @@ def main(argv):
     labels = _LABELS.value or _SAVED_MODELS.value
     if len(labels) != len(_SAVED_MODELS.value):
         raise app.UsageError("--labels needs one name per --saved_models entry.")
+    real, generated = None, []
     for path in _SAVED_MODELS.value:
-        if not os.path.isdir(path):
-            raise app.UsageError(f"No SavedModel folder at {path!r}.")
-    data, _ = train_lib.load_data(train_lib.TrainConfig(dataset="sines"))
-    real = data.sequences[: _NUM_SAMPLES.value].astype("float64")
-    columns = [shape_statistics(real)]
-    for path in _SAVED_MODELS.value:
-        generate = tf.saved_model.load(path).signatures["serving_default"]
-        fake = generate(
-            num_samples=tf.constant(len(real)), seed=tf.constant(0, tf.int64)
-        )["sequences"].numpy().astype("float64")
-        if fake.shape != real.shape:
+        metadata = evaluate_lib.read_metadata(path)
+        if metadata is None:
+            raise app.UsageError(f"No keras_rgan export at {path!r}.")
+        # The training sequences the export records (its data settings).
+        dataset = (metadata.get("data") or {}).get("dataset")
+        if dataset != "sines":
+            raise app.UsageError(f"{path} was trained on {dataset}, not sines.")
+        train, _ = evaluate_lib.load_real_data(metadata)
+        sequences = train.sequences[: _NUM_SAMPLES.value].astype("float64")
+        if real is None:
+            real = sequences
+        elif not np.array_equal(real, sequences):
             raise app.UsageError(
-                f"{path} makes {fake.shape[1:]} sequences; Sines are {real.shape[1:]}."
+                f"{path} was trained on other Sines than {_SAVED_MODELS.value[0]}."
             )
-        columns.append(shape_statistics(fake))
+        fake, _ = generate_lib.generate(path, len(real), seed=0)
+        generated.append(fake.astype("float64"))
+    columns = [shape_statistics(x) for x in (real, *generated)]
     lines = [
         "# Sines shape diagnostic (measured by benchmarks/sines_shape.py)",
         "",

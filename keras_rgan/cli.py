@@ -315,7 +315,7 @@ def _evaluate():
     try:
         config.validate()
         metadata = evaluate_lib.read_metadata(config.saved_model)
-        evaluate_lib.load_real_data(config, metadata)
+        evaluate_lib.load_real_data(metadata, config.dataset)
     except (ValueError, TypeError, OSError) as error:
         raise CommandError(str(error)) from None
     _, table = evaluate_lib.evaluate(config)

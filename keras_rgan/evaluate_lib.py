@@ -52,15 +52,25 @@ class EvaluateConfig:
             )
 
 
-def load_real_data(config, metadata):
-    """The real training and held-out sequences the export was trained on."""
+def load_real_data(metadata, dataset=None):
+    """The real training and held-out sequences an export (its `metadata`,
+    `read_metadata()`) was trained on; `dataset` replaces the recorded name.
+
+    Example:
+
+    >>> metadata = {"seq_len": 24, "num_features": 5,
+    ...             "data": {"dataset": "sines", "num_sequences": 100}}
+    >>> train, held_out = load_real_data(metadata)
+    >>> train.sequences.shape, held_out.sequences.shape
+    ((90, 24, 5), (10, 24, 5))
+    """
     recorded = dict(metadata.get("data") or {})
-    if config.dataset is None and not recorded:
+    if dataset is None and not recorded:
         raise ValueError(
             "The export does not record its training data: pass --dataset."
         )
-    if config.dataset is not None:
-        recorded["dataset"] = config.dataset
+    if dataset is not None:
+        recorded["dataset"] = dataset
     recorded.setdefault("seq_len", metadata["seq_len"])
     if recorded["seq_len"] != metadata["seq_len"]:
         raise ValueError(
@@ -116,7 +126,7 @@ def evaluate(config):
     """
     config.validate()
     metadata = read_metadata(config.saved_model)
-    train_data, held_out_data = load_real_data(config, metadata)
+    train_data, held_out_data = load_real_data(metadata, config.dataset)
     train, held_out = train_data.sequences, held_out_data.sequences
     scaler = (
         MinMaxScaler(**metadata["scaler"]) if metadata.get("scaler") else None

@@ -29,6 +29,7 @@ from keras_rgan.layers.recurrent_stack import CELLS
 from keras_rgan.losses import LOSSES
 from keras_rgan.models.crgan import CRGAN
 from keras_rgan.models.discriminator import LSTMDiscriminator
+from keras_rgan.models.gan import check_noise_sizes
 from keras_rgan.models.generator import LSTMGenerator
 from keras_rgan.models.rgan import RGAN
 from keras_rgan.models.timegan import TimeGAN
@@ -176,17 +177,7 @@ class TrainConfig:
                 f"condition_steps must be in [0, seq_len={self.seq_len}), "
                 f"got {self.condition_steps}."
             )
-        for name in ("latent_dim", "sequence_latent_dim"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 0:
-                raise ValueError(
-                    f"{name} must be a non-negative integer, got {value!r}."
-                )
-        if self.latent_dim + self.sequence_latent_dim < 1:
-            raise ValueError(
-                "latent_dim and sequence_latent_dim are both 0: the generator "
-                "needs at least one noise dimension."
-            )
+        check_noise_sizes(self.latent_dim, self.sequence_latent_dim)
         if any(not isinstance(u, int) or u < 1 for u in self.dense_units):
             raise ValueError(
                 f"dense_units must be positive integers, got {self.dense_units}."

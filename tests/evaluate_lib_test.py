@@ -55,7 +55,9 @@ def test_bad_requests_are_named(export, tmp_path, overrides, error, message):
     )
     with pytest.raises(error, match=message):
         config.validate()
-        evaluate_lib.load_real_data(config, evaluate_lib.read_metadata(export))
+        evaluate_lib.load_real_data(
+            evaluate_lib.read_metadata(export), config.dataset
+        )
 
 
 @pytest.mark.parametrize("kind", ["variable_length", "conditional"])

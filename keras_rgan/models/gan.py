@@ -23,6 +23,32 @@ def _replica_info():
 
 
 @keras.saving.register_keras_serializable(package="keras_rgan")
+
+def check_noise_sizes(latent_dim, sequence_latent_dim):
+    """Raises a `ValueError` unless the per-step and per-sequence noise sizes
+    are non-negative integers with at least one noise dimension in all.
+
+    Example:
+
+    >>> check_noise_sizes(latent_dim=0, sequence_latent_dim=4)
+    >>> check_noise_sizes(0, 0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: latent_dim and sequence_latent_dim are both 0: ...
+    """
+    for name, value in (("latent_dim", latent_dim),
+                        ("sequence_latent_dim", sequence_latent_dim)):
+        integer = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+        if not integer or value < 0:
+            raise ValueError(
+                f"{name} must be a non-negative integer, got {value!r}."
+            )
+    if latent_dim + sequence_latent_dim < 1:
+        raise ValueError(
+            "latent_dim and sequence_latent_dim are both 0: the generator "
+            "needs at least one noise dimension."
+        )
+
 class SequenceGAN(keras.Model):
     """A generator and a discriminator of sequences, trained by `model.fit`.
 
@@ -116,17 +142,9 @@ class SequenceGAN(keras.Model):
                 f"label_frequencies has {len(label_frequencies)} entries for "
                 f"{num_classes} classes."
             )
-        if (
-            seq_len < 1
-            or min(latent_dim, sequence_latent_dim) < 0
-            or latent_dim + sequence_latent_dim < 1
-        ):
-            raise ValueError(
-                "seq_len must be positive and latent_dim and "
-                "sequence_latent_dim non-negative with at least one noise "
-                f"dimension in all, got {seq_len}, {latent_dim} and "
-                f"{sequence_latent_dim}."
-            )
+        if seq_len < 1:
+            raise ValueError(f"seq_len must be positive, got {seq_len}.")
+        check_noise_sizes(latent_dim, sequence_latent_dim)
         if scaler is not None and not scaler.fitted:
             raise ValueError("The scaler must be fitted before it is given.")
         if scaler is not None and scaler.num_features != num_features:
