@@ -33,9 +33,10 @@ RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"
 _QUICK = flags.DEFINE_bool("quick", False, "Read the recorded curves instead of training.")
 _THRESHOLD = flags.DEFINE_float("threshold", 0.05, "Discriminative score to reach.")
 _MAX_EPOCHS = flags.DEFINE_integer(
-    "max_epochs", train_lib.TrainConfig.epochs,
+    "max_epochs", None,
     "Give up after this many epochs; also the length of the learning-rate "
-    "schedule, so the default is the default budget of keras-rgan train.",
+    "schedule. Default: the default budget of keras-rgan train "
+    f"({train_lib.DEFAULT_TRAIN_STEPS:,} steps).",
 )
 _SEED = flags.DEFINE_integer("seed", 0, "Training seed.")
 _OUTPUT = flags.DEFINE_string(
@@ -70,7 +71,7 @@ def from_recorded(threshold):
     rows = [
         r for r in rows
         if r["recipe"] == quality.DEFAULT_RECIPE and r["dataset"] == "sines"
-        and r["curve"] and r["curve"][-1]["epoch"] == train_lib.TrainConfig.epochs
+        and r["curve"] and r["curve"][-1]["steps"] == train_lib.DEFAULT_TRAIN_STEPS
     ]
     lines = []
     for row in rows:
@@ -117,7 +118,7 @@ def main(argv):
         reached = (
             f"{point['train_seconds'] / 60:.1f} min ({point['steps']} steps, score "
             f"{point['discriminative']:.3f})" if point
-            else f"not reached in {_MAX_EPOCHS.value} epochs"
+            else f"not reached in {curve.points[-1]['steps'] if curve.points else 0} steps"
         )
         lines = [f"| {_SEED.value} | {machine.today()} | every {quality._EVAL_EVERY.value} epochs | "
                  f"{reached} | {machine.describe()} |"]

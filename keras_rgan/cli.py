@@ -63,7 +63,11 @@ _SEQ_LEN = flags.DEFINE_integer("seq_len", _DEFAULTS.seq_len, "Steps per sequenc
 _BATCH_SIZE = flags.DEFINE_integer(
     "batch_size", _DEFAULTS.batch_size, "Global batch size."
 )
-_EPOCHS = flags.DEFINE_integer("epochs", _DEFAULTS.epochs, "Training epochs.")
+_EPOCHS = flags.DEFINE_integer(
+    "epochs", _DEFAULTS.epochs,
+    "Training epochs. Default: as many as make about "
+    f"{train_lib.DEFAULT_TRAIN_STEPS:,} train steps (Sines 120, Stocks 336).",
+)
 _SEED = flags.DEFINE_integer(
     "seed", _DEFAULTS.seed, "Seed of data generation, shuffling, weights, noise."
 )
@@ -151,7 +155,7 @@ _HOLDOUT_FRACTION = flags.DEFINE_float(
 _SELECT_EVERY = flags.DEFINE_integer(
     "select_every",
     None,
-    "Score samples every N epochs (discriminative score against up to 1,000 "
+    "Score samples every N epochs (discriminative score against up to 10,000 "
     "training sequences) and save and export the best epoch's model; 0 keeps "
     f"the last epoch's. Default: {train_lib.AUTO_SELECT_EVERY} for rgan and "
     "crgan on fixed-length data in memory, 0 otherwise.",

@@ -48,9 +48,16 @@ BACKUP_DIR = "backup"
 LOG_DIR = "logs"
 CONFIG_FILE = "train_config.json"
 # Sample selection scores against at most this many training sequences, by
-# default (select_every=None) every AUTO_SELECT_EVERY epochs.
-SELECTION_SEQUENCES = 1000
+# default (select_every=None) every AUTO_SELECT_EVERY epochs. The classifiers'
+# cost barely grows with the set (2,000 steps each), their noise shrinks: two
+# scores of Sines against Sines were 0.008 and 0.032 with 1,000 sequences,
+# 0.002 and 0.003 with 9,000 (14.7 s against 19.4 s on a 2-core CPU).
+SELECTION_SEQUENCES = 10_000
 AUTO_SELECT_EVERY = 20
+# `epochs=None` (the default) trains as many epochs as make about this many
+# train steps (`num_epochs`): Sines 120 epochs, Stocks 336
+# (benchmarks/results/quality.md).
+DEFAULT_TRAIN_STEPS = 8400
 # Fields a resumed run may change: everything else must match the run it
 # resumes.
 RESUMABLE_CHANGES = ("epochs", "verbose", "export_dir")
@@ -70,12 +77,13 @@ class TrainConfig:
     model: str = "rgan"
     seq_len: int = 24
     batch_size: int = 128
-    epochs: int = 200
+    # None: as many as make DEFAULT_TRAIN_STEPS train steps (`num_epochs`).
+    epochs: int | None = None
     seed: int = 0
     export_dir: str | None = None
     model_dir: str | None = None
     # Defaults: the best recipe measured by benchmarks/quality.py
-    # ("rgan-seq-latent-ema-wgan-cosine-select" at 200 epochs,
+    # ("rgan-seq-latent-ema-wgan-cosine-d5-select-all" at 8,400 steps,
     # benchmarks/results/quality.md).
     latent_dim: int = 2
     sequence_latent_dim: int = 4
@@ -94,7 +102,7 @@ class TrainConfig:
     lr_decay: str = "auto"
     clipnorm: float | None = None
     loss: str = "wgan_gp"
-    d_steps: int = 2
+    d_steps: int = 5
     columns: list | None = None
     stride: int = 1
     holdout_fraction: float = 0.1
@@ -178,13 +186,19 @@ class TrainConfig:
                 f"got {self.condition_steps}."
             )
         check_noise_sizes(self.latent_dim, self.sequence_latent_dim)
+        if self.epochs is not None and (
+            not isinstance(self.epochs, int) or self.epochs < 1
+        ):
+            raise ValueError(
+                "epochs must be a positive integer (or None for "
+                f"{DEFAULT_TRAIN_STEPS} train steps), got {self.epochs!r}."
+            )
         if any(not isinstance(u, int) or u < 1 for u in self.dense_units):
             raise ValueError(
                 f"dense_units must be positive integers, got {self.dense_units}."
             )
         for name in (
             "batch_size",
-            "epochs",
             "units",
             "num_layers",
             "stride",
@@ -324,10 +338,25 @@ def decays(config):
     return config.lr_decay == "cosine"
 
 
+def num_epochs(config, steps_per_epoch):
+    """`config.epochs`, or for `epochs=None` as many epochs of
+    `steps_per_epoch` train steps as make about `DEFAULT_TRAIN_STEPS` (at
+    least one).
+
+    >>> num_epochs(TrainConfig(), steps_per_epoch=70)  # Sines
+    120
+    >>> num_epochs(TrainConfig(epochs=3), steps_per_epoch=70)
+    3
+    """
+    if config.epochs is not None:
+        return config.epochs
+    return max(1, round(DEFAULT_TRAIN_STEPS / max(1, steps_per_epoch)))
+
+
 def learning_rate(config, initial, updates_per_step, steps_per_epoch):
     """`initial`, or if `config` `decays` a schedule that falls from it to 0
-    along a half cosine over the whole run (`epochs * steps_per_epoch` train
-    steps, each making `updates_per_step` updates of the optimizer).
+    along a half cosine over the whole run (`num_epochs * steps_per_epoch`
+    train steps, each making `updates_per_step` updates of the optimizer).
 
     >>> config = TrainConfig(epochs=2, lr_decay="cosine")
     >>> schedule = learning_rate(config, 1e-3, 1, steps_per_epoch=10)
@@ -337,7 +366,10 @@ def learning_rate(config, initial, updates_per_step, steps_per_epoch):
     if not decays(config):
         return initial
     return keras.optimizers.schedules.CosineDecay(
-        initial, decay_steps=config.epochs * steps_per_epoch * updates_per_step
+        initial,
+        decay_steps=num_epochs(config, steps_per_epoch)
+        * steps_per_epoch
+        * updates_per_step,
     )
 
 
@@ -783,6 +815,10 @@ def train(config, callbacks=None, data=None):
     # A multi-worker strategy must exist before other TensorFlow work.
     strategy = make_strategy(config.strategy)
     data, scaler = data or load_data(config)
+    # epochs=None resolved here: saved, exported and resumed as a number.
+    config = dataclasses.replace(
+        config, epochs=num_epochs(config, batches_per_epoch(config, data))
+    )
     selection = sample_selection(config, data)
     keras.utils.set_random_seed(config.seed)
     if config.deterministic:

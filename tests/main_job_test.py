@@ -1,4 +1,4 @@
-"""The README's main job at its full default budget (about 3 to 5 minutes)."""
+"""The README's main job at its full default budget (about 10 minutes)."""
 
 import numpy as np
 import pytest

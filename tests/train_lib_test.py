@@ -1,4 +1,5 @@
 import dataclasses
+import json
 import os
 
 import keras
@@ -132,6 +133,7 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
         ({"seq_len": 1}, ValueError, "seq_len must be at least 2"),
         ({"batch_size": 0}, ValueError, "batch_size must be a positive"),
         ({"epochs": -1}, ValueError, "epochs must be a positive"),
+        ({"epochs": 2.5}, ValueError, "epochs must be a positive integer .or None"),
         ({"g_learning_rate": 0.0}, ValueError, "g_learning_rate must be positive"),
         ({"dataset": "csv:/no/such.csv"}, FileNotFoundError, "/no/such.csv"),
         ({"batch_size": 65}, ValueError, "fewer than batch_size=65"),
@@ -230,6 +232,24 @@ def test_tfds_mnist_trains_label_conditional_offline(tmp_path):
     with pytest.raises(ValueError, match="28 steps but seq_len=24"):
         with tfds.testing.mock_data(num_examples=4):
             train_lib.load_data(train_lib.TrainConfig(dataset="tfds:mnist"))
+
+
+def test_default_epochs_make_the_default_step_budget(tmp_path, monkeypatch):
+    # 64 sequences, 10% held out, batch 16: 3 steps an epoch; a budget of 7
+    # steps rounds to 2 epochs (6 steps), resolved before training and
+    # saved as a number, with the learning rate decaying over those 6 steps.
+    monkeypatch.setattr(train_lib, "DEFAULT_TRAIN_STEPS", 7)
+    config = train_lib.TrainConfig(
+        **{**TINY, "epochs": None}, lr_decay="cosine", select_every=0,
+        model_dir=str(tmp_path / "run"),
+    )
+    result = train_lib.train(config)
+    assert len(result.history.epoch) == 2
+    assert int(result.model.g_optimizer.iterations) == 6
+    saved = json.loads((tmp_path / "run" / train_lib.CONFIG_FILE).read_text())
+    assert saved["epochs"] == 2
+    assert config.epochs is None  # the caller's config is left as it was
+    assert float(result.model.g_optimizer.learning_rate) == pytest.approx(0.0, abs=1e-9)
 
 
 def test_model_dir_holds_tensorboard_scalars_and_sample_images(tmp_path):
