@@ -154,11 +154,10 @@ _HOLDOUT_FRACTION = flags.DEFINE_float(
 )
 _SELECT_EVERY = flags.DEFINE_integer(
     "select_every",
-    None,
+    _DEFAULTS.select_every,
     "Score samples every N epochs (discriminative score against up to 10,000 "
-    "training sequences) and save and export the best epoch's model; 0 keeps "
-    f"the last epoch's. Default: {train_lib.AUTO_SELECT_EVERY} for rgan and "
-    "crgan on fixed-length data in memory, 0 otherwise.",
+    "training sequences) and save and export the best epoch's model; 0 (the "
+    "default) keeps the last epoch's.",
 )
 _NUM_SEQUENCES = flags.DEFINE_integer(
     "num_sequences", _DEFAULTS.num_sequences,

@@ -47,13 +47,12 @@ LAST_FILE = "last.keras"
 BACKUP_DIR = "backup"
 LOG_DIR = "logs"
 CONFIG_FILE = "train_config.json"
-# Sample selection scores against at most this many training sequences, by
-# default (select_every=None) every AUTO_SELECT_EVERY epochs. The classifiers'
+# Sample selection (select_every > 0) scores against at most this many
+# training sequences. The classifiers'
 # cost barely grows with the set (2,000 steps each), their noise shrinks: two
 # scores of Sines against Sines were 0.008 and 0.032 with 1,000 sequences,
 # 0.002 and 0.003 with 9,000 (14.7 s against 19.4 s on a 2-core CPU).
 SELECTION_SEQUENCES = 10_000
-AUTO_SELECT_EVERY = 20
 # `epochs=None` (the default) trains as many epochs as make about this many
 # train steps (`num_epochs`): Sines 120 epochs, Stocks 336
 # (benchmarks/results/quality.md).
@@ -83,7 +82,7 @@ class TrainConfig:
     export_dir: str | None = None
     model_dir: str | None = None
     # Defaults: the best recipe measured by benchmarks/quality.py
-    # ("rgan-seq-latent-ema-wgan-cosine-d5-select-all" at 8,400 steps,
+    # ("rgan-seq-latent-ema-wgan-cosine-d5" at 8,400 steps,
     # benchmarks/results/quality.md).
     latent_dim: int = 2
     sequence_latent_dim: int = 4
@@ -107,9 +106,10 @@ class TrainConfig:
     stride: int = 1
     holdout_fraction: float = 0.1
     # Score samples (discriminative score against training sequences) every
-    # this many epochs and keep the best-scoring epoch's model (0: keep the
-    # last epoch's); None: AUTO_SELECT_EVERY where it applies (`select_every`).
-    select_every: int | None = None
+    # this many epochs and keep the best-scoring epoch's model; 0 keeps the
+    # last epoch's (the default: with the default recipe the last epoch
+    # scored better on Sines and about as well on Stocks, quality.md).
+    select_every: int = 0
     num_sequences: int = 10_000
     num_features: int = 5
     # Keras's fit costs about 2 ms of Python per call (benchmarks/train_step.py).
@@ -217,9 +217,7 @@ class TrainConfig:
             raise ValueError(
                 f"holdout_fraction must be in [0, 1), got {self.holdout_fraction}."
             )
-        if self.select_every is not None and (
-            not isinstance(self.select_every, int) or self.select_every < 0
-        ):
+        if not isinstance(self.select_every, int) or self.select_every < 0:
             raise ValueError(
                 "select_every must be a non-negative integer, got "
                 f"{self.select_every!r}."
@@ -704,20 +702,6 @@ def data_config(config):
     return {name: getattr(config, name) for name in DATA_FIELDS}
 
 
-def select_every(config):
-    """Epochs between sample scorings (0: none). `select_every=None` (the
-    default) scores every `AUTO_SELECT_EVERY` epochs for RGAN and CRGAN on
-    fixed-length data in memory, and not otherwise.
-
-    >>> select_every(TrainConfig()), select_every(TrainConfig(model="timegan"))
-    (20, 0)
-    """
-    if config.select_every is not None:
-        return config.select_every
-    supported = config.model != "timegan" and not selection_unsupported(config)
-    return AUTO_SELECT_EVERY if supported else 0
-
-
 def selection_unsupported(config):
     """Why `config` cannot select by sample quality, or None if it can.
 
@@ -747,7 +731,7 @@ def sample_selection(config, data):
     learns. Held-out sequences would not do for windows of one series, whose
     held-out part is its latest stretch, often outside the trained range.
     """
-    every = select_every(config)
+    every = config.select_every
     if not every:
         return None
     rng = np.random.default_rng(config.seed)

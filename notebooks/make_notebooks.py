@@ -25,10 +25,12 @@ QUICK_START = [
         "Train an LSTM GAN on the built-in Sines data with plain `model.fit`, "
         "look at real and generated sequences, export a SavedModel and load it "
         "back in a process that never imports keras_rgan. On a 2-core CPU the "
-        "full budget (200 epochs) takes about 6 minutes."
+        "full budget (108 epochs, about 8,400 steps, the budget of `keras-rgan "
+        "train`) takes about 9 minutes (8.6 to 8.7 min for the same steps in "
+        "`benchmarks/quality.py`)."
     ),
     new_code_cell(BUDGET + '''
-EPOCHS = 2 if QUICK else 200
+EPOCHS = 2 if QUICK else 108  # 108 x 78 batches: about 8,400 steps
 NUM_SEQUENCES = 512 if QUICK else 10_000'''),
     new_code_cell('''import keras
 import matplotlib.pyplot as plt
@@ -60,9 +62,9 @@ gan.compile(
     g_optimizer=keras.optimizers.Adam(
         decay(2e-4, steps), beta_1=0.0, use_ema=True, ema_momentum=0.999
     ),
-    d_optimizer=keras.optimizers.Adam(decay(2e-4, 2 * steps), beta_1=0.0),
+    d_optimizer=keras.optimizers.Adam(decay(2e-4, 5 * steps), beta_1=0.0),
     loss="wgan_gp",
-    d_steps=2,
+    d_steps=5,
 )
 history = gan.fit(dataset, epochs=EPOCHS, verbose=1)'''),
     new_code_cell('''generated = gan.generate(5, seed=7)

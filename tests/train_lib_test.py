@@ -277,6 +277,25 @@ def test_model_dir_holds_tensorboard_scalars_and_sample_images(tmp_path):
     assert [event.step for event in images.Tensors("samples")] == [0, 1]
 
 
+def test_selection_scoring_leaves_the_training_unchanged():
+    # The quality table reads the last epoch of selection runs as the
+    # default (no selection): the scoring must not change what is trained.
+    class LastWeights(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            self.weights = self.model.get_weights()
+
+    trained = []
+    for every in (0, 1):
+        last = LastWeights()
+        config = train_lib.TrainConfig(
+            **{**TINY, "epochs": 2}, select_every=every, deterministic=True
+        )
+        train_lib.train(config, callbacks=[last])
+        trained.append(last.weights)
+    for without, with_selection in zip(*trained):
+        np.testing.assert_array_equal(without, with_selection)
+
+
 def test_select_every_exports_the_best_scored_epoch(tmp_path):
     from keras_rgan import export
 
