@@ -107,8 +107,8 @@ class TrainConfig:
     holdout_fraction: float = 0.1
     # Score samples (discriminative score against training sequences) every
     # this many epochs and keep the best-scoring epoch's model; 0 keeps the
-    # last epoch's (the default: with the default recipe the last epoch
-    # scored better on Sines and about as well on Stocks, quality.md).
+    # last epoch's (the default: with the default recipe selection chose
+    # worse epochs on Sines, better ones on Stocks; quality.md).
     select_every: int = 0
     num_sequences: int = 10_000
     num_features: int = 5
