@@ -196,16 +196,20 @@ def test_keep_best_samples_scores_every_nth_and_the_last_epoch(gan, dataset):
     assert keep.scores == {} and keep.best_epoch is None
 
 
-def test_keep_best_samples_scores_real_against_generated(gan):
+def test_keep_best_samples_scores_real_against_generated():
     from keras_rgan.callbacks import KeepBestSamples
 
-    real = helpers.tiny_data(40, seed=3)
-    keep = KeepBestSamples(real, classifier_runs=1, classifier_steps=50)
-    keep.set_model(gan)
+    # A fresh model: the module's shared `gan` has been trained by other
+    # tests to an extent that varies from run to run (once it scored 0.06).
+    untrained = helpers.tiny_rgan(seed=1)
+    real = helpers.tiny_data(64, seed=3)
+    keep = KeepBestSamples(real, classifier_runs=1, classifier_steps=200)
+    keep.set_model(untrained)
     score = keep.score()
     assert 0.0 <= score <= 0.5
-    # The untrained tiny generator's samples are told apart from sine waves.
-    assert score > 0.1
+    # The untrained tiny generator's samples are told apart from sine waves
+    # (0.46 to 0.5 over four seeds).
+    assert score > 0.3
 
 
 @pytest.mark.parametrize("kwargs, message", [
