@@ -45,9 +45,10 @@ dataset = keras_rgan.data.make_dataset(scaler.transform(x), batch_size=128, seed
 x.shape'''),
     new_markdown_cell(
         "The recipe of `keras-rgan train`'s defaults: a per-sequence latent "
-        "code, WGAN-GP with two discriminator steps, Adam 2e-4 with learning "
-        "rates that fall to 0 along a half cosine over the run, and a moving "
-        "average of the generator's weights. The LSTMs are unrolled, as "
+        "code, WGAN-GP with five critic updates per generator update, "
+        "Adam 2e-4 with learning rates that fall to 0 along a half cosine "
+        "over the run, and a moving average of the generator's weights. "
+        "The LSTMs are unrolled, as "
         "`keras-rgan train` does for short sequences on a CPU (on a GPU, "
         "leave `unroll` off for cuDNN)."
     ),
@@ -117,7 +118,8 @@ from IPython.display import Image, display
 
 from keras_rgan import MinMaxScaler, evaluation, train_lib
 
-config = train_lib.TrainConfig(dataset="stocks", epochs=2 if QUICK else 150, verbose=1)
+# epochs=None: the default budget of keras-rgan train (about 8,400 steps).
+config = train_lib.TrainConfig(dataset="stocks", epochs=2 if QUICK else None, verbose=1)
 train, held_out = train_lib.load_split(config)
 if TRAIN:
     import tempfile
@@ -232,6 +234,8 @@ print(request)'''),
 
 def write(name, cells):
     notebook = new_notebook(cells=cells)
+    for number, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{number}"  # Stable ids: regenerating changes only what changed.
     notebook.metadata["kernelspec"] = {
         "display_name": "Python 3", "language": "python", "name": "python3"
     }
