@@ -88,3 +88,32 @@ def test_evaluate_handles_lengths_and_labels(kind, tmp_path):
     saliency = np.load(tmp_path / "out" / "saliency.npz")
     assert saliency["synthetic"].shape == (4, 8, 2)
     assert np.isfinite(saliency["synthetic"]).all()
+
+
+@pytest.mark.parametrize(
+    "model, extra",
+    [
+        ("crgan", {"condition_steps": 2}),
+        ("timegan", {"embedding_epochs": 1, "supervised_epochs": 1}),
+    ],
+)
+def test_evaluate_handles_every_model_of_keras_rgan_train(model, extra, tmp_path):
+    x = np.random.default_rng(0).normal(size=(150, 8, 2))
+    np.save(tmp_path / "data.npy", x)
+    config = train_lib.TrainConfig(
+        dataset=f"npy:{tmp_path / 'data.npy'}", model=model, seq_len=8,
+        batch_size=32, epochs=1, units=4, verbose=0,
+        export_dir=str(tmp_path / "export"), **extra,
+    )
+    export = train_lib.train(config).export_path
+    scores, table = evaluate_lib.evaluate(
+        evaluate_lib.EvaluateConfig(
+            saved_model=export, output_dir=str(tmp_path / "out"), num_samples=100,
+            saliency_samples=4,
+        )
+    )
+    assert 0.0 <= scores["discriminative"] <= 0.5
+    assert np.isfinite(scores["predictive"]) and np.isfinite(scores["mmd"]["mmd2"])
+    assert "discriminative score" in table
+    for name in ("embeddings.png", "sequences.png", "saliency.png"):
+        assert os.path.getsize(tmp_path / "out" / name) > 0
