@@ -60,50 +60,31 @@ def test_bad_requests_are_named(export, tmp_path, overrides, error, message):
         )
 
 
-@pytest.mark.parametrize("kind", ["variable_length", "conditional"])
-def test_evaluate_handles_lengths_and_labels(kind, tmp_path):
+@pytest.mark.parametrize(
+    "kind", ["variable_length", "conditional", "crgan", "timegan"]
+)
+def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
+    """Lengths, labels and every model of `keras-rgan train`."""
     from tests.data.long_format_test import write_long_csv
 
+    x = np.random.default_rng(0).normal(size=(150, 8, 2))
     if kind == "variable_length":
         lengths = np.random.default_rng(0).choice([3, 5, 8], size=150)
         path = write_long_csv(tmp_path / "long.csv", lengths)
         data = dict(dataset=f"csv:{path}", id_column="patient", time_column="time")
-    else:
-        x = np.random.default_rng(0).normal(size=(150, 8, 2))
+    elif kind == "conditional":
         np.savez(tmp_path / "labelled.npz", x=x, labels=np.arange(150) % 3)
         data = dict(dataset=f"npz:{tmp_path / 'labelled.npz'}", conditional=True)
+    else:
+        np.save(tmp_path / "data.npy", x)
+        data = dict(dataset=f"npy:{tmp_path / 'data.npy'}", model=kind)
+        data.update(
+            {"condition_steps": 2} if kind == "crgan"
+            else {"embedding_epochs": 1, "supervised_epochs": 1}
+        )
     config = train_lib.TrainConfig(
         seq_len=8, batch_size=32, epochs=1, units=4, verbose=0,
         export_dir=str(tmp_path / "export"), **data,
-    )
-    export = train_lib.train(config).export_path
-    scores, _ = evaluate_lib.evaluate(
-        evaluate_lib.EvaluateConfig(
-            saved_model=export, output_dir=str(tmp_path / "out"), num_samples=100,
-            saliency_samples=4,
-        )
-    )
-    assert 0.0 <= scores["discriminative"] <= 0.5
-    assert np.isfinite(scores["predictive"]) and np.isfinite(scores["predictive_real"])
-    saliency = np.load(tmp_path / "out" / "saliency.npz")
-    assert saliency["synthetic"].shape == (4, 8, 2)
-    assert np.isfinite(saliency["synthetic"]).all()
-
-
-@pytest.mark.parametrize(
-    "model, extra",
-    [
-        ("crgan", {"condition_steps": 2}),
-        ("timegan", {"embedding_epochs": 1, "supervised_epochs": 1}),
-    ],
-)
-def test_evaluate_handles_every_model_of_keras_rgan_train(model, extra, tmp_path):
-    x = np.random.default_rng(0).normal(size=(150, 8, 2))
-    np.save(tmp_path / "data.npy", x)
-    config = train_lib.TrainConfig(
-        dataset=f"npy:{tmp_path / 'data.npy'}", model=model, seq_len=8,
-        batch_size=32, epochs=1, units=4, verbose=0,
-        export_dir=str(tmp_path / "export"), **extra,
     )
     export = train_lib.train(config).export_path
     scores, table = evaluate_lib.evaluate(
@@ -113,7 +94,10 @@ def test_evaluate_handles_every_model_of_keras_rgan_train(model, extra, tmp_path
         )
     )
     assert 0.0 <= scores["discriminative"] <= 0.5
-    assert np.isfinite(scores["predictive"]) and np.isfinite(scores["mmd"]["mmd2"])
-    assert "discriminative score" in table
+    assert np.isfinite(scores["predictive"]) and np.isfinite(scores["predictive_real"])
+    assert np.isfinite(scores["mmd"]["mmd2"]) and "discriminative score" in table
+    saliency = np.load(tmp_path / "out" / "saliency.npz")
+    assert saliency["synthetic"].shape == (4, 8, 2)
+    assert np.isfinite(saliency["synthetic"]).all()
     for name in ("embeddings.png", "sequences.png", "saliency.png"):
         assert os.path.getsize(tmp_path / "out" / name) > 0
