@@ -60,9 +60,14 @@ def test_bad_requests_are_named(export, tmp_path, overrides, error, message):
         )
 
 
-@pytest.mark.parametrize(
-    "kind", ["variable_length", "conditional", "crgan", "timegan"]
-)
+# Shortest training each model of `keras-rgan train` accepts.
+MODEL_OPTIONS = {
+    "crgan": {"condition_steps": 2},
+    "timegan": {"embedding_epochs": 1, "supervised_epochs": 1},
+}
+
+
+@pytest.mark.parametrize("kind", ["variable_length", "conditional", *MODEL_OPTIONS])
 def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
     """Lengths, labels and every model of `keras-rgan train`."""
     from tests.data.long_format_test import write_long_csv
@@ -77,10 +82,8 @@ def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
         data = dict(dataset=f"npz:{tmp_path / 'labelled.npz'}", conditional=True)
     else:
         np.save(tmp_path / "data.npy", x)
-        data = dict(dataset=f"npy:{tmp_path / 'data.npy'}", model=kind)
-        data.update(
-            {"condition_steps": 2} if kind == "crgan"
-            else {"embedding_epochs": 1, "supervised_epochs": 1}
+        data = dict(
+            dataset=f"npy:{tmp_path / 'data.npy'}", model=kind, **MODEL_OPTIONS[kind]
         )
     config = train_lib.TrainConfig(
         seq_len=8, batch_size=32, epochs=1, units=4, verbose=0,
