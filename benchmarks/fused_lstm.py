@@ -34,7 +34,9 @@ from keras_rgan.layers import standard_kernels
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import machine  # noqa: E402
 
-RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+RESULTS_DIR = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "results"
+)
 SIZES = [  # (batch, steps, inputs, units)
     (128, 24, 5, 24),
     (128, 24, 5, 32),
@@ -50,15 +52,20 @@ SIZES = [  # (batch, steps, inputs, units)
 QUICK_SIZES = [(128, 24, 5, 32), (128, 24, 5, 64), (256, 100, 28, 32)]
 _QUICK = flags.DEFINE_bool("quick", False, "Three sizes, two rounds.")
 _ROUNDS = flags.DEFINE_integer("rounds", 3, "Interleaved rounds.")
-_OUTPUT = flags.DEFINE_string("output", os.path.join(RESULTS_DIR, "fused_lstm"), "Output stem.")
+_OUTPUT = flags.DEFINE_string(
+    "output", os.path.join(RESULTS_DIR, "fused_lstm"), "Output stem."
+)
 
 
 def compiled_pass(batch, steps, inputs, units, setting):
     """A traced forward-and-backward pass of one LSTM layer."""
     x = tf.constant(
-        np.random.default_rng(0).uniform(size=(batch, steps, inputs)), tf.float32
+        np.random.default_rng(0).uniform(size=(batch, steps, inputs)),
+        tf.float32,
     )
-    layer = FusedLSTM(units, return_sequences=True, unroll=setting == "unrolled")
+    layer = FusedLSTM(
+        units, return_sequences=True, unroll=setting == "unrolled"
+    )
     layer.build(x.shape)
 
     @tf.function
@@ -100,12 +107,17 @@ def main(argv):
                 times[setting].append(ms_per_call(passes[setting], calls))
         batch, steps, inputs, units = size
         row = {
-            "batch": batch, "steps": steps, "inputs": inputs, "units": units,
+            "batch": batch,
+            "steps": steps,
+            "inputs": inputs,
+            "units": units,
             "step_work": batch * (inputs + units) * 4 * units,
             "ms": {s: float(np.median(t)) for s, t in times.items()},
         }
         for other in ("loop", "unrolled"):
-            row[f"{other} / fused"] = machine.medians(times["fused"], times[other])[2]
+            row[f"{other} / fused"] = machine.medians(
+                times["fused"], times[other]
+            )[2]
         rows.append(row)
         print(row, flush=True)
     lines = [

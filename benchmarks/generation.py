@@ -35,10 +35,16 @@ from keras_rgan import train_lib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import machine  # noqa: E402
 
-RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+RESULTS_DIR = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "results"
+)
 _QUICK = flags.DEFINE_bool("quick", False, "Fewer calls.")
-_CALLS = flags.DEFINE_integer("calls", 50, "Timed calls per path and size (10,000: a fifth).")
-_OUTPUT = flags.DEFINE_string("output", os.path.join(RESULTS_DIR, "generation"), "Output stem.")
+_CALLS = flags.DEFINE_integer(
+    "calls", 50, "Timed calls per path and size (10,000: a fifth)."
+)
+_OUTPUT = flags.DEFINE_string(
+    "output", os.path.join(RESULTS_DIR, "generation"), "Output stem."
+)
 
 
 def paths(gan, export_path):
@@ -57,10 +63,16 @@ def paths(gan, export_path):
         return raw(noise).numpy()
 
     def saved_model(n, seed):
-        out = serving(num_samples=tf.constant(n), seed=tf.constant(seed, tf.int64))
+        out = serving(
+            num_samples=tf.constant(n), seed=tf.constant(seed, tf.int64)
+        )
         return out["sequences"].numpy()
 
-    return {"generate": generate, "raw generator": raw_generator, "SavedModel": saved_model}
+    return {
+        "generate": generate,
+        "raw generator": raw_generator,
+        "SavedModel": saved_model,
+    }
 
 
 def main(argv):

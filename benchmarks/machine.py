@@ -27,8 +27,9 @@ def describe():
     gpus = tf.config.list_physical_devices("GPU")
     return (
         f"{platform.machine()}, {os.cpu_count()} cores ({cpu_model()}), "
-        f"{len(gpus)} GPU" if gpus else
-        f"{platform.machine()}, {os.cpu_count()} cores ({cpu_model()}), no GPU"
+        f"{len(gpus)} GPU"
+        if gpus
+        else f"{platform.machine()}, {os.cpu_count()} cores ({cpu_model()}), no GPU"
     )
 
 
@@ -47,7 +48,9 @@ def write_results(stem, lines, payload):
     with open(stem + ".md", "w") as f:
         f.write(text)
     with open(stem + ".json", "w") as f:
-        json.dump({"machine": describe(), "date": today(), **payload}, f, indent=2)
+        json.dump(
+            {"machine": describe(), "date": today(), **payload}, f, indent=2
+        )
 
 
 def medians(denominators, numerators):

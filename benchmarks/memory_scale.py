@@ -29,12 +29,22 @@ from absl import flags
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import machine  # noqa: E402
 
-RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
-_QUICK = flags.DEFINE_bool("quick", False, "Smaller files (100k and 1M rows), fewer steps.")
+RESULTS_DIR = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "results"
+)
+_QUICK = flags.DEFINE_bool(
+    "quick", False, "Smaller files (100k and 1M rows), fewer steps."
+)
 _STEPS = flags.DEFINE_integer("steps", 200, "Training steps per run.")
-_DATA_DIR = flags.DEFINE_string("data_dir", None, "Where to write the CSV files.")
-_WORKER = flags.DEFINE_string("worker", None, "Internal: run one measurement (JSON).")
-_OUTPUT = flags.DEFINE_string("output", os.path.join(RESULTS_DIR, "memory_scale"), "Output stem.")
+_DATA_DIR = flags.DEFINE_string(
+    "data_dir", None, "Where to write the CSV files."
+)
+_WORKER = flags.DEFINE_string(
+    "worker", None, "Internal: run one measurement (JSON)."
+)
+_OUTPUT = flags.DEFINE_string(
+    "output", os.path.join(RESULTS_DIR, "memory_scale"), "Output stem."
+)
 
 
 def write_csv(path, rows, chunk=1_000_000):
@@ -44,9 +54,9 @@ def write_csv(path, rows, chunk=1_000_000):
         f.write("f0,f1,f2,f3,f4\n")
         for start in range(0, rows, chunk):
             t = np.arange(start, min(rows, start + chunk))[:, None]
-            values = np.sin(t / np.array([5.0, 7.0, 11.0, 13.0, 17.0])) + 0.1 * rng.normal(
-                size=(len(t), 5)
-            )
+            values = np.sin(
+                t / np.array([5.0, 7.0, 11.0, 13.0, 17.0])
+            ) + 0.1 * rng.normal(size=(len(t), 5))
             np.savetxt(f, values, fmt="%.4f", delimiter=",")
     return path
 
@@ -66,18 +76,29 @@ def worker(spec):
     prepare = time.perf_counter() - start
     dataset, _ = train_lib.training_dataset(config, data, scaler)
     model = train_lib.build_model(
-        config, len(data.feature_names),
+        config,
+        len(data.feature_names),
         steps_per_epoch=train_lib.batches_per_epoch(config, data),
     )
-    model.fit(dataset.repeat(), steps_per_epoch=10, epochs=1, verbose=0)  # warm-up
+    model.fit(
+        dataset.repeat(), steps_per_epoch=10, epochs=1, verbose=0
+    )  # warm-up
     start = time.perf_counter()
     model.fit(dataset.repeat(), steps_per_epoch=steps, epochs=1, verbose=0)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({
-        "prepare_s": prepare, "steps_per_s": steps / seconds, "peak_rss_mb": peak_mb,
-        "training_windows": int(getattr(data, "num_windows", len(data.sequences))),
-    }))
+    print(
+        json.dumps(
+            {
+                "prepare_s": prepare,
+                "steps_per_s": steps / seconds,
+                "peak_rss_mb": peak_mb,
+                "training_windows": int(
+                    getattr(data, "num_windows", len(data.sequences))
+                ),
+            }
+        )
+    )
 
 
 def measure(path, stream, steps):
@@ -85,7 +106,10 @@ def measure(path, stream, steps):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     result = subprocess.run(
         [sys.executable, os.path.abspath(__file__), f"--worker={spec}"],
-        capture_output=True, text=True, env=env, timeout=3600,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=3600,
     )
     if result.returncode:
         return {"error": result.stderr.strip().splitlines()[-1][:300]}
@@ -106,13 +130,19 @@ def main(argv):
         if not os.path.exists(path):
             start = time.perf_counter()
             write_csv(path, rows)
-            print(f"wrote {path} ({os.path.getsize(path) / 2**20:.0f} MB) in "
-                  f"{time.perf_counter() - start:.0f} s", flush=True)
+            print(
+                f"wrote {path} ({os.path.getsize(path) / 2**20:.0f} MB) in "
+                f"{time.perf_counter() - start:.0f} s",
+                flush=True,
+            )
         modes = [True, False] if rows == sizes[0] else [True]
         for stream in modes:
-            run = {"rows": rows, "file_mb": os.path.getsize(path) / 2**20,
-                   "mode": "streamed" if stream else "loaded whole",
-                   **measure(path, stream, steps)}
+            run = {
+                "rows": rows,
+                "file_mb": os.path.getsize(path) / 2**20,
+                "mode": "streamed" if stream else "loaded whole",
+                **measure(path, stream, steps),
+            }
             print(json.dumps(run), flush=True)
             runs.append(run)
     lines = [
@@ -129,8 +159,10 @@ def main(argv):
     ]
     for run in runs:
         if "error" in run:
-            lines.append(f"| {run['rows']:,} | {run['file_mb']:.0f} | {run['mode']} | "
-                         f"failed: {run['error']} | | |")
+            lines.append(
+                f"| {run['rows']:,} | {run['file_mb']:.0f} | {run['mode']} | "
+                f"failed: {run['error']} | | |"
+            )
             continue
         lines.append(
             f"| {run['rows']:,} | {run['file_mb']:.0f} | {run['mode']} | {run['prepare_s']:.1f} | "
@@ -139,8 +171,11 @@ def main(argv):
     streamed = [r for r in runs if r["mode"] == "streamed" and "error" not in r]
     if len(streamed) == 2:
         ratio = streamed[1]["peak_rss_mb"] / streamed[0]["peak_rss_mb"]
-        lines += ["", f"Peak RSS, streamed, {streamed[1]['rows']:,} rows / "
-                  f"{streamed[0]['rows']:,} rows: {ratio:.2f}x (goal: about 1)."]
+        lines += [
+            "",
+            f"Peak RSS, streamed, {streamed[1]['rows']:,} rows / "
+            f"{streamed[0]['rows']:,} rows: {ratio:.2f}x (goal: about 1).",
+        ]
     machine.write_results(_OUTPUT.value, lines, {"runs": runs})
 
 

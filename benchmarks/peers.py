@@ -185,7 +185,9 @@ QUICK = {"repeats": 2, "steps": 40, "timegan_steps": 3, "gen_repeats": 3}
 
 _VENV_DIR = flags.DEFINE_string(
     "venv_dir",
-    os.path.join(os.path.expanduser("~"), ".cache", "keras_rgan_benchmarks", "venvs"),
+    os.path.join(
+        os.path.expanduser("~"), ".cache", "keras_rgan_benchmarks", "venvs"
+    ),
     "Folder of the peers' virtual environments (one subfolder per peer).",
 )
 _PEERS = flags.DEFINE_list("peers", list(PEERS), "Peers to compare with.")
@@ -197,14 +199,18 @@ _WARMUP = flags.DEFINE_integer(
     "warmup", 5, "Untimed steps before each RGAN / tsgm GAN measurement (>= 1)."
 )
 _TIMEGAN_STEPS = flags.DEFINE_integer(
-    "timegan_steps", 10, "Timed steps (joint-loop iterations) per TimeGAN measurement."
+    "timegan_steps",
+    10,
+    "Timed steps (joint-loop iterations) per TimeGAN measurement.",
 )
 _TIMEGAN_WARMUP = flags.DEFINE_integer(
     "timegan_warmup", 1, "Untimed TimeGAN steps before each measurement (>= 1)."
 )
 _GEN_REPEATS = flags.DEFINE_integer(
-    "gen_repeats", 5, "Timed generation calls per measurement (each worker makes "
-    "one untimed call before its first)."
+    "gen_repeats",
+    5,
+    "Timed generation calls per measurement (each worker makes "
+    "one untimed call before its first).",
 )
 _NUM_SEQUENCES = flags.DEFINE_integer(
     "num_sequences", 10_000, "Sines sequences (windows, for ydata) to train on."
@@ -212,11 +218,14 @@ _NUM_SEQUENCES = flags.DEFINE_integer(
 _QUICK = flags.DEFINE_bool(
     "quick",
     False,
-    "Fewer rounds and steps (" + ", ".join(f"{k}={v}" for k, v in QUICK.items())
+    "Fewer rounds and steps ("
+    + ", ".join(f"{k}={v}" for k, v in QUICK.items())
     + ") unless given explicitly: a few minutes once the venvs exist.",
 )
 _INSTALL = flags.DEFINE_bool(
-    "install", True, "Create missing peer venvs (else record the peer as missing)."
+    "install",
+    True,
+    "Create missing peer venvs (else record the peer as missing).",
 )
 _TIMEOUT = flags.DEFINE_integer(
     "timeout", 1800, "Seconds a worker may take to start or answer one request."
@@ -231,7 +240,11 @@ _OUTPUT = flags.DEFINE_string(
 def setting(flag):
     """A flag's value, or its --quick value when --quick is on and it was not
     given explicitly."""
-    if _QUICK.value and flag.name in QUICK and not flags.FLAGS[flag.name].present:
+    if (
+        _QUICK.value
+        and flag.name in QUICK
+        and not flags.FLAGS[flag.name].present
+    ):
         return QUICK[flag.name]
     return flag.value
 
@@ -240,7 +253,9 @@ def setting(flag):
 
 
 def now():
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(
+        timespec="seconds"
+    )
 
 
 def tail(text, lines=40):
@@ -266,13 +281,17 @@ def ensure_venv(name, venv_dir):
     if os.path.exists(marker):
         with open(marker) as f:
             record.update(json.load(f), status="existing")
-        print(f"[{name}] using the existing venv {path} (created "
-              f"{record.get('created')} with:)")
+        print(
+            f"[{name}] using the existing venv {path} (created "
+            f"{record.get('created')} with:)"
+        )
         for command in record["commands"]:
             print(f"    $ {command}")
         return record  # A broken import shows up as the worker's error.
     if not _INSTALL.value:
-        record.update(status="missing", error=f"No venv at {path} (--noinstall).")
+        record.update(
+            status="missing", error=f"No venv at {path} (--noinstall)."
+        )
         return record
     os.makedirs(venv_dir, exist_ok=True)
     print(f"[{name}] creating its venv:")
@@ -294,8 +313,12 @@ def ensure_venv(name, venv_dir):
             return record
     created = now()
     with open(marker, "w") as f:
-        json.dump({"commands": record["commands"], "created": created}, f, indent=1)
-    record.update(status="created", created=created, install_log_tail=tail(log[1], 5))
+        json.dump(
+            {"commands": record["commands"], "created": created}, f, indent=1
+        )
+    record.update(
+        status="created", created=created, install_log_tail=tail(log[1], 5)
+    )
     return record
 
 
@@ -347,7 +370,9 @@ class Worker:
         line = ""
         while line is not None and not line.startswith("{"):
             try:
-                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+                line = self._lines.get(
+                    timeout=max(0.0, deadline - time.monotonic())
+                )
             except queue.Empty:
                 self.error = f"No answer within {timeout} s."
                 return None
@@ -379,7 +404,9 @@ class Worker:
         if self.error:
             return None
         try:
-            self.process.stdin.write(json.dumps({"cmd": cmd, "args": args}) + "\n")
+            self.process.stdin.write(
+                json.dumps({"cmd": cmd, "args": args}) + "\n"
+            )
             self.process.stdin.flush()
         except OSError as error:
             self.error = f"Cannot write to the worker: {error}"
@@ -404,8 +431,15 @@ class Worker:
 def write_data(path, timeout):
     config = dict(base_config(path), task="write_data")
     result = subprocess.run(
-        [sys.executable, os.path.join(WORKERS, "worker_ours.py"), json.dumps(config)],
-        capture_output=True, text=True, env=worker_env(False), timeout=timeout,
+        [
+            sys.executable,
+            os.path.join(WORKERS, "worker_ours.py"),
+            json.dumps(config),
+        ],
+        capture_output=True,
+        text=True,
+        env=worker_env(False),
+        timeout=timeout,
     )
     lines = result.stdout.strip().splitlines()
     if not lines or not json.loads(lines[-1]).get("ok"):
@@ -467,7 +501,9 @@ def overall(rounds, comparison):
     if result["ours_ms"] and result["peer_ms"]:
         k = comparison["our_steps_per_peer_step"]
         result["ratio"] = result["peer_ms"] / result["ours_ms"]
-        result["work_matched_ratio"] = result["peer_ms"] / (k * result["ours_ms"])
+        result["work_matched_ratio"] = result["peer_ms"] / (
+            k * result["ours_ms"]
+        )
         # The goal is judged on the work-matched ratio (the stricter one);
         # the raw ratio's verdict is kept beside it.
         reaches = (
@@ -479,7 +515,10 @@ def overall(rounds, comparison):
         result["goal_met_raw_ratio"] = reaches(result["ratio"])
     else:
         result.update(
-            ratio=None, work_matched_ratio=None, goal_met=None, goal_met_raw_ratio=None
+            ratio=None,
+            work_matched_ratio=None,
+            goal_met=None,
+            goal_met_raw_ratio=None,
         )
     return result
 
@@ -495,7 +534,10 @@ def goal_text(comparison, result):
     sign = ">" if comparison["kind"] == "generate" else ">="
     words = {True: "met", False: "NOT met", None: "not measured"}
     text = f"{sign} {comparison['goal']:g}x: {words[result['goal_met']]}"
-    if comparison["our_steps_per_peer_step"] != 1 and result["goal_met"] is not None:
+    if (
+        comparison["our_steps_per_peer_step"] != 1
+        and result["goal_met"] is not None
+    ):
         text += f" (on the raw ratio: {words[result['goal_met_raw_ratio']]})"
     return text
 
@@ -602,21 +644,29 @@ def write_report(results, path_md, path_json):
     ]
     for name, worker in results["workers"].items():
         info = worker.get("info") or {}
-        out.append(f"- **{name}**: " + (
-            f"{info.get('model')}. Step: {info.get('step')}. Generation: "
-            f"{info.get('generate')}. Parameters: {info.get('parameters')}. "
-            f"Versions: {info.get('versions')}."
-            if info else f"failed: `{tail(worker.get('error') or '', 3)}`"
-        ))
+        out.append(
+            f"- **{name}**: "
+            + (
+                f"{info.get('model')}. Step: {info.get('step')}. Generation: "
+                f"{info.get('generate')}. Parameters: {info.get('parameters')}. "
+                f"Versions: {info.get('versions')}."
+                if info
+                else f"failed: `{tail(worker.get('error') or '', 3)}`"
+            )
+        )
     out += ["", "## Peer installs", ""]
     for name, record in results["peers"].items():
-        out.append(f"- **{name}** ({record['status']}), venv `{record['venv']}`:")
+        out.append(
+            f"- **{name}** ({record['status']}), venv `{record['venv']}`:"
+        )
         out += [f"    - `{c}`" for c in record["commands"]]
         if record.get("error"):
             out += ["", "  ```"]
             out += ["  " + line for line in record["error"].splitlines()]
             out += ["  ```"]
-    failures = {k: v["error"] for k, v in results["workers"].items() if v.get("error")}
+    failures = {
+        k: v["error"] for k, v in results["workers"].items() if v.get("error")
+    }
     if failures:
         out += ["", "## Failures", ""]
         for name, error in failures.items():
@@ -647,8 +697,10 @@ def write_report(results, path_md, path_json):
 def print_table(results):
     print()
     m = results["machine"]
-    print(f"Measured on this machine ({m['machine']}, {m['cpu_count']} CPUs, "
-          f"{m['cpu_model']}), {results['date']}; other jobs may have been running.")
+    print(
+        f"Measured on this machine ({m['machine']}, {m['cpu_count']} CPUs, "
+        f"{m['cpu_model']}), {results['date']}; other jobs may have been running."
+    )
     header = (
         f"{'comparison':52} {'ours ms':>9} {'peer ms':>9} {'ratio':>6} "
         f"{'work-m.':>7}  ratio per round; goal"
@@ -661,12 +713,16 @@ def print_table(results):
             continue
         o = entry["overall"]
         per_round = ", ".join(fmt(r["ratio"], 2) for r in entry["rounds"])
-        print(f"{comparison['title']:52} {fmt(o['ours_ms']):>9} {fmt(o['peer_ms']):>9} "
-              f"{fmt(o['ratio'], 2):>6} {fmt(o['work_matched_ratio'], 2):>7}  "
-              f"[{per_round}]; {goal_text(comparison, o)}")
+        print(
+            f"{comparison['title']:52} {fmt(o['ours_ms']):>9} {fmt(o['peer_ms']):>9} "
+            f"{fmt(o['ratio'], 2):>6} {fmt(o['work_matched_ratio'], 2):>7}  "
+            f"[{per_round}]; {goal_text(comparison, o)}"
+        )
     for name, record in results["peers"].items():
         if record["status"] not in ("created", "existing"):
-            print(f"{name}: {record['status']}: {tail(record.get('error') or '', 3)}")
+            print(
+                f"{name}: {record['status']}: {tail(record.get('error') or '', 3)}"
+            )
     for name, worker in results["workers"].items():
         if worker.get("error"):
             print(f"{name} failed: {tail(worker['error'], 2)}")
@@ -681,7 +737,9 @@ def main(argv):
         raise app.UsageError("--warmup and --timegan_warmup must be >= 1.")
     unknown = set(_PEERS.value) - set(PEERS)
     if unknown:
-        raise app.UsageError(f"Unknown peers {sorted(unknown)}; known: {list(PEERS)}.")
+        raise app.UsageError(
+            f"Unknown peers {sorted(unknown)}; known: {list(PEERS)}."
+        )
     timeout = _TIMEOUT.value
     started = time.perf_counter()
     results = {
@@ -719,8 +777,11 @@ def main(argv):
 
     work_dir = tempfile.mkdtemp(prefix="keras_rgan_peers_")
     data_path = os.path.join(work_dir, "sines.npy")
-    print(f"Writing the Sines data ({_NUM_SEQUENCES.value} x {SEQ_LEN} x "
-          f"{NUM_FEATURES}); worker logs in {work_dir}", flush=True)
+    print(
+        f"Writing the Sines data ({_NUM_SEQUENCES.value} x {SEQ_LEN} x "
+        f"{NUM_FEATURES}); worker logs in {work_dir}",
+        flush=True,
+    )
     write_data(data_path, timeout)
     config = base_config(data_path)
 
@@ -731,21 +792,34 @@ def main(argv):
             or results["peers"][side]["status"] not in ("created", "existing")
         ):
             continue
-        python = sys.executable if side == "ours" else results["peers"][side]["python"]
+        python = (
+            sys.executable
+            if side == "ours"
+            else results["peers"][side]["python"]
+        )
         script = "worker_ours.py" if side == "ours" else PEERS[side]["worker"]
         workers[(side, task)] = Worker(
-            (side, task), python, script, dict(config, task=task),
-            os.path.join(work_dir, f"{side}_{task}.log"), peer=side != "ours",
+            (side, task),
+            python,
+            script,
+            dict(config, task=task),
+            os.path.join(work_dir, f"{side}_{task}.log"),
+            peer=side != "ours",
         )
-    print(f"Started {len(workers)} workers; waiting until each has traced and "
-          "warmed up ...", flush=True)
+    print(
+        f"Started {len(workers)} workers; waiting until each has traced and "
+        "warmed up ...",
+        flush=True,
+    )
     workers_started = time.perf_counter()
     for key, worker in workers.items():
         ok = worker.wait_ready(timeout)
         status = "ready" if ok else f"FAILED\n{tail(worker.error, 8)}"
         print(f"  {key[0]} {key[1]}: {status}", flush=True)
-    print(f"Workers ready after {time.perf_counter() - workers_started:.0f} s.",
-          flush=True)
+    print(
+        f"Workers ready after {time.perf_counter() - workers_started:.0f} s.",
+        flush=True,
+    )
 
     comparisons = [c for c in COMPARISONS if c["peer"][0] in peers]
     for comparison in comparisons:
@@ -755,7 +829,9 @@ def main(argv):
         for comparison in comparisons:
             ours_worker = workers.get(comparison["ours"])
             peer_worker = workers.get(comparison["peer"])
-            order = ["ours", "peer"] if round_index % 2 == 0 else ["peer", "ours"]
+            order = (
+                ["ours", "peer"] if round_index % 2 == 0 else ["peer", "ours"]
+            )
             measured = {}
             for side in order:
                 worker = ours_worker if side == "ours" else peer_worker
@@ -764,24 +840,32 @@ def main(argv):
             ours_ms = ours["ms"]["median"] if ours else None
             peer_ms = peer["ms"]["median"] if peer else None
             ratio = peer_ms / ours_ms if ours_ms and peer_ms else None
-            results["comparisons"][comparison["key"]]["rounds"].append({
-                "round": round_index + 1,
-                "first": order[0],
-                "ours_ms": ours_ms,
-                "peer_ms": peer_ms,
-                "ratio": ratio,
-                "ours": ours,
-                "peer": peer,
-                "peer_counters": (peer or {}).get("counters"),
-            })
-            print(f"  {comparison['title']:52} ours {fmt(ours_ms):>8} ms  peer "
-                  f"{fmt(peer_ms):>8} ms  ratio {fmt(ratio, 2)}", flush=True)
+            results["comparisons"][comparison["key"]]["rounds"].append(
+                {
+                    "round": round_index + 1,
+                    "first": order[0],
+                    "ours_ms": ours_ms,
+                    "peer_ms": peer_ms,
+                    "ratio": ratio,
+                    "ours": ours,
+                    "peer": peer,
+                    "peer_counters": (peer or {}).get("counters"),
+                }
+            )
+            print(
+                f"  {comparison['title']:52} ours {fmt(ours_ms):>8} ms  peer "
+                f"{fmt(peer_ms):>8} ms  ratio {fmt(ratio, 2)}",
+                flush=True,
+            )
     for comparison in comparisons:
         entry = results["comparisons"][comparison["key"]]
         entry["overall"] = overall(entry["rounds"], comparison)
-        entry.update(title=comparison["title"], kind=comparison["kind"],
-                     goal=comparison["goal"],
-                     our_steps_per_peer_step=comparison["our_steps_per_peer_step"])
+        entry.update(
+            title=comparison["title"],
+            kind=comparison["kind"],
+            goal=comparison["goal"],
+            our_steps_per_peer_step=comparison["our_steps_per_peer_step"],
+        )
 
     for key, worker in workers.items():
         worker.close()
@@ -795,7 +879,9 @@ def main(argv):
     path_md, path_json = _OUTPUT.value + ".md", _OUTPUT.value + ".json"
     write_report(results, path_md, path_json)
     print_table(results)
-    print(f"\nWrote {path_md} and {path_json} ({results['elapsed_s']} s in all).")
+    print(
+        f"\nWrote {path_md} and {path_json} ({results['elapsed_s']} s in all)."
+    )
     if any(worker.error for worker in workers.values()):
         print(f"Worker logs kept in {work_dir}.")
     else:

@@ -103,49 +103,82 @@ RECIPES = {
     "rgan-seq-latent-ema-wgan-cosine": {**WGAN, "lr_decay": "cosine"},
     # Against the discriminator winning on small data (Stocks): one
     # discriminator update per step, or a larger generator and discriminator.
-    "rgan-seq-latent-ema-wgan-cosine-d1": {**WGAN, "lr_decay": "cosine", "d_steps": 1},
-    "rgan-seq-latent-ema-wgan-cosine-64": {**WGAN, "lr_decay": "cosine", "units": 64},
+    "rgan-seq-latent-ema-wgan-cosine-d1": {
+        **WGAN,
+        "lr_decay": "cosine",
+        "d_steps": 1,
+    },
+    "rgan-seq-latent-ema-wgan-cosine-64": {
+        **WGAN,
+        "lr_decay": "cosine",
+        "units": 64,
+    },
     # The cosine recipe keeping its best-scoring epoch (scored every 20 or 10).
     "rgan-seq-latent-ema-wgan-cosine-select": {
-        **WGAN, "lr_decay": "cosine", "select_every": 20,
+        **WGAN,
+        "lr_decay": "cosine",
+        "select_every": 20,
     },
     "rgan-seq-latent-ema-wgan-cosine-select10": {
-        **WGAN, "lr_decay": "cosine", "select_every": 10,
+        **WGAN,
+        "lr_decay": "cosine",
+        "select_every": 10,
     },
     # Against the Sines plateau near 0.03 from epoch 80 on: twice the units,
     # or a per-sequence code of 16 dimensions (Sines draws 10 numbers per
     # sequence, a frequency and a phase per feature; 4 cannot carry them).
     "rgan-seq-latent-ema-wgan-cosine-64-select": {
-        **WGAN, "lr_decay": "cosine", "units": 64, "select_every": 20,
+        **WGAN,
+        "lr_decay": "cosine",
+        "units": 64,
+        "select_every": 20,
     },
     "rgan-seq16-latent-ema-wgan-cosine-select": {
-        **WGAN, "lr_decay": "cosine", "sequence_latent_dim": 16, "select_every": 20,
+        **WGAN,
+        "lr_decay": "cosine",
+        "sequence_latent_dim": 16,
+        "select_every": 20,
     },
     # No per-step noise, only a 16-dimensional per-sequence code: per-step
     # noise made the generated Sines jitter from step to step (real Sines
     # are smooth), which a classifier can see.
     "rgan-seq16-only-ema-wgan-cosine-select": {
-        **WGAN, "lr_decay": "cosine", "latent_dim": 0, "sequence_latent_dim": 16,
+        **WGAN,
+        "lr_decay": "cosine",
+        "latent_dim": 0,
+        "sequence_latent_dim": 16,
         "select_every": 20,
     },
     # A stronger critic (5 updates per generator update, as in the WGAN-GP
     # paper) against the roughness of generated Sines; run at 120 epochs to
     # stay in the 15-minute budget.
     "rgan-seq-latent-ema-wgan-cosine-d5-select": {
-        **WGAN, "lr_decay": "cosine", "d_steps": 5, "select_every": 20,
+        **WGAN,
+        "lr_decay": "cosine",
+        "d_steps": 5,
+        "select_every": 20,
     },
     "rgan-seq-latent-ema-wgan-cosine-d5": {
-        **WGAN, "lr_decay": "cosine", "d_steps": 5, "select_every": 0,
+        **WGAN,
+        "lr_decay": "cosine",
+        "d_steps": 5,
+        "select_every": 0,
     },
     # The same, its selection scoring against all training sequences (up to
     # 10,000; train_lib.SELECTION_SEQUENCES) instead of 1,000 as in the
     # -d5-select rows, at 8,400 steps (Sines 120 epochs, Stocks 336).
     "rgan-seq-latent-ema-wgan-cosine-d5-select-all": {
-        **WGAN, "lr_decay": "cosine", "d_steps": 5, "select_every": 20,
+        **WGAN,
+        "lr_decay": "cosine",
+        "d_steps": 5,
+        "select_every": 20,
     },
     # The RGAN paper's critic: a score per step, averaged over time.
     "rgan-seq-latent-ema-wgan-cosine-per-step-select": {
-        **WGAN, "lr_decay": "cosine", "per_step_logits": True, "select_every": 20,
+        **WGAN,
+        "lr_decay": "cosine",
+        "per_step_logits": True,
+        "select_every": 20,
     },
     "timegan": {
         **PLAIN,
@@ -166,8 +199,14 @@ RECIPES = {
     },
 }
 PUBLISHED = {  # TimeGAN paper, Table 2 (see BENCHMARKS.md)
-    "sines": {"TimeGAN": (".011 ± .008", ".093 ± .019"), "RCGAN": (".022 ± .008", ".097 ± .001")},
-    "stocks": {"TimeGAN": (".102 ± .021", ".038 ± .001"), "RCGAN": (".196 ± .027", ".040 ± .001")},
+    "sines": {
+        "TimeGAN": (".011 ± .008", ".093 ± .019"),
+        "RCGAN": (".022 ± .008", ".097 ± .001"),
+    },
+    "stocks": {
+        "TimeGAN": (".102 ± .021", ".038 ± .001"),
+        "RCGAN": (".196 ± .027", ".040 ± .001"),
+    },
 }
 NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "- `rgan-seq-latent-ema-wgan-cosine` is the default of `keras-rgan train` "
@@ -281,25 +320,39 @@ NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "- `timegan`: one seed; 20 embedding, 20 supervised and 60 joint epochs "
     "with the plain optimizer settings (Adam 1e-3, beta_1 0.5).",
 ]
-RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+RESULTS_DIR = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "results"
+)
 
-_RECIPES = flags.DEFINE_list("recipes", ["rgan"], f"Recipes: {', '.join(RECIPES)}.")
-_DATASETS = flags.DEFINE_list("datasets", ["sines"], "Data sets: sines, stocks.")
+_RECIPES = flags.DEFINE_list(
+    "recipes", ["rgan"], f"Recipes: {', '.join(RECIPES)}."
+)
+_DATASETS = flags.DEFINE_list(
+    "datasets", ["sines"], "Data sets: sines, stocks."
+)
 _SEEDS = flags.DEFINE_list("seeds", ["0"], "Training seeds.")
 _EPOCHS = flags.DEFINE_integer(
-    "epochs", None,
+    "epochs",
+    None,
     "Training epochs per run (default: keras-rgan train's, "
     f"{train_lib.DEFAULT_TRAIN_STEPS:,} steps).",
 )
-_EVAL_EVERY = flags.DEFINE_integer("eval_every", 25, "Epochs between evaluations.")
-_PREDICTIVE = flags.DEFINE_bool("predictive", True, "Also compute the predictive score.")
+_EVAL_EVERY = flags.DEFINE_integer(
+    "eval_every", 25, "Epochs between evaluations."
+)
+_PREDICTIVE = flags.DEFINE_bool(
+    "predictive", True, "Also compute the predictive score."
+)
 _CLASSIFIER_RUNS = flags.DEFINE_integer(
-    "classifier_runs", 3,
+    "classifier_runs",
+    3,
     "Fresh post-hoc classifiers (seeds) per discriminative score; their mean "
     "is reported, as the paper's mean over runs.",
 )
 _OUTPUT = flags.DEFINE_string(
-    "output", os.path.join(RESULTS_DIR, "quality.jsonl"), "JSON-lines results file."
+    "output",
+    os.path.join(RESULTS_DIR, "quality.jsonl"),
+    "JSON-lines results file.",
 )
 
 
@@ -331,7 +384,9 @@ class ScoreCurve(keras.callbacks.Callback):
         synthetic = model.generate(len(self.real), seed=epoch + offset)
         runs = [
             discriminative_score(
-                self.real, synthetic, scaler=model.scaler,
+                self.real,
+                synthetic,
+                scaler=model.scaler,
                 seed=1000 * epoch + offset + k,
             )
             for k in range(self.classifier_runs)
@@ -355,21 +410,32 @@ class ScoreCurve(keras.callbacks.Callback):
 
 def run(recipe, dataset, seed):
     config = train_lib.TrainConfig(
-        dataset=dataset, seed=seed, epochs=_EPOCHS.value, verbose=0, **RECIPES[recipe]
+        dataset=dataset,
+        seed=seed,
+        epochs=_EPOCHS.value,
+        verbose=0,
+        **RECIPES[recipe],
     )
     data, scaler = train_lib.load_data(config)
     curve = ScoreCurve(
-        data.sequences, _EVAL_EVERY.value, _PREDICTIVE.value, _CLASSIFIER_RUNS.value
+        data.sequences,
+        _EVAL_EVERY.value,
+        _PREDICTIVE.value,
+        _CLASSIFIER_RUNS.value,
     )
     result = train_lib.train(config, callbacks=[curve], data=(data, scaler))
-    epochs = train_lib.num_epochs(config, train_lib.batches_per_epoch(config, data))
+    epochs = train_lib.num_epochs(
+        config, train_lib.batches_per_epoch(config, data)
+    )
     if result.selection and result.selection.best_epoch:
         # The model train() returns is the epoch KeepBestSamples chose: score
         # it with fresh classifiers (other seeds) and samples. Its time
         # includes the selection's scoring.
         curve.training_seconds += result.selection.seconds
         curve.score(
-            result.model, epochs - 1, selected_epoch=result.selection.best_epoch,
+            result.model,
+            epochs - 1,
+            selected_epoch=result.selection.best_epoch,
             steps=epochs * train_lib.batches_per_epoch(config, data),
         )
     return {
@@ -401,7 +467,12 @@ def write_markdown(rows, path):
     for row in rows:  # Runs of one recipe but other lengths (or scoring
         # intervals, which were sweeps of their own) stay apart.
         curve = row["curve"] or [{"steps": 0, "epoch": 0}]
-        key = (row["dataset"], row["recipe"], curve[-1]["steps"], curve[0]["epoch"])
+        key = (
+            row["dataset"],
+            row["recipe"],
+            curve[-1]["steps"],
+            curve[0]["epoch"],
+        )
         groups[key].append(row)
     lines = [
         "# Sample quality (measured by benchmarks/quality.py)",
@@ -419,7 +490,11 @@ def write_markdown(rows, path):
     ]
     for (dataset, recipe, *_), runs in sorted(groups.items()):
         finals = [r["curve"][-1] for r in runs if r["curve"]]
-        best = [min(p["discriminative"] for p in r["curve"]) for r in runs if r["curve"]]
+        best = [
+            min(p["discriminative"] for p in r["curve"])
+            for r in runs
+            if r["curve"]
+        ]
         lines.append(
             f"| {dataset} | {recipe} | {len(runs)} | "
             f"{int(np.mean([p['steps'] for p in finals]))} | "
@@ -428,8 +503,13 @@ def write_markdown(rows, path):
             f"{_mean_std([p['predictive'] for p in finals if 'predictive' in p])} | "
             f"{runs[0]['machine']} |"
         )
-    lines += ["", "## Published (TimeGAN paper, Table 2)", "",
-              "| data | model | disc. | pred. |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "## Published (TimeGAN paper, Table 2)",
+        "",
+        "| data | model | disc. | pred. |",
+        "|---|---|---|---|",
+    ]
     for dataset, models in PUBLISHED.items():
         for model, (disc, pred) in models.items():
             lines.append(f"| {dataset} | {model} | {disc} | {pred} |")

@@ -20,10 +20,17 @@ from absl import flags
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCHMARKS = [
-    "train_step", "fused_lstm", "generation", "memory_scale", "peers", "time_to_quality"
+    "train_step",
+    "fused_lstm",
+    "generation",
+    "memory_scale",
+    "peers",
+    "time_to_quality",
 ]
 
-_QUICK = flags.DEFINE_bool("quick", False, "Small budgets (under 10 minutes in all).")
+_QUICK = flags.DEFINE_bool(
+    "quick", False, "Small budgets (under 10 minutes in all)."
+)
 _ONLY = flags.DEFINE_list("only", BENCHMARKS, "Benchmarks to run.")
 
 
@@ -31,7 +38,9 @@ def main(argv):
     del argv
     unknown = set(_ONLY.value) - set(BENCHMARKS)
     if unknown:
-        raise app.UsageError(f"Unknown benchmarks {sorted(unknown)}; known: {BENCHMARKS}.")
+        raise app.UsageError(
+            f"Unknown benchmarks {sorted(unknown)}; known: {BENCHMARKS}."
+        )
     results = os.path.join(HERE, "results", "quick" if _QUICK.value else "")
     os.makedirs(results, exist_ok=True)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
@@ -45,11 +54,15 @@ def main(argv):
             command.append(f"--output={os.path.join(results, name)}")
         print(f"=== {name}: {' '.join(command[1:])}", flush=True)
         start = time.perf_counter()
-        result = subprocess.run(command, env=env, capture_output=True, text=True)
+        result = subprocess.run(
+            command, env=env, capture_output=True, text=True
+        )
         seconds = time.perf_counter() - start
         if result.returncode:
             print(result.stderr[-3000:])
-            summary.append(f"{name}: FAILED after {seconds:.0f} s (exit {result.returncode})")
+            summary.append(
+                f"{name}: FAILED after {seconds:.0f} s (exit {result.returncode})"
+            )
             continue
         markdown = os.path.join(results, f"{name}.md")
         if name == "time_to_quality" and _QUICK.value:

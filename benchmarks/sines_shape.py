@@ -32,16 +32,22 @@ from keras_rgan import generate_lib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import machine  # noqa: E402
 
-RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+RESULTS_DIR = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "results"
+)
 _SAVED_MODELS = flags.DEFINE_list(
     "saved_models", ["saved_models/sines/1"], "Sines exports (version folders)."
 )
 _LABELS = flags.DEFINE_list(
     "labels", None, "Column names for the exports (default: their paths)."
 )
-_NUM_SAMPLES = flags.DEFINE_integer("num_samples", 3000, "Sequences of each kind.")
+_NUM_SAMPLES = flags.DEFINE_integer(
+    "num_samples", 3000, "Sequences of each kind."
+)
 _OUTPUT = flags.DEFINE_string(
-    "output", os.path.join(RESULTS_DIR, "sines_shape.md"), "Markdown results file."
+    "output",
+    os.path.join(RESULTS_DIR, "sines_shape.md"),
+    "Markdown results file.",
 )
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 GRID = np.linspace(0.0, 0.1, 41)
@@ -61,8 +67,11 @@ def fit_sines(x):
         residual.append(np.sqrt(errors.min(1)))
     best = np.concatenate(best)
     shape = (x.shape[0], x.shape[2])
-    return (f[best].reshape(shape), p[best].reshape(shape),
-            np.concatenate(residual).reshape(shape))
+    return (
+        f[best].reshape(shape),
+        p[best].reshape(shape),
+        np.concatenate(residual).reshape(shape),
+    )
 
 
 def shape_statistics(x):
@@ -74,7 +83,9 @@ def shape_statistics(x):
         "fit residual (RMS)": residual,
         "fitted f": f,
         "fitted p": p,
-        "abs. correlation of f across features, mean": float(np.nan_to_num(off_diagonal).mean()),
+        "abs. correlation of f across features, mean": float(
+            np.nan_to_num(off_diagonal).mean()
+        ),
         "first value": x[:, 0],
         "last value": x[:, -1],
         "mean abs. second difference": np.abs(np.diff(x, n=2, axis=1)).mean(1),
@@ -91,7 +102,9 @@ def main(argv):
     del argv
     labels = _LABELS.value or _SAVED_MODELS.value
     if len(labels) != len(_SAVED_MODELS.value):
-        raise app.UsageError("--labels needs one name per --saved_models entry.")
+        raise app.UsageError(
+            "--labels needs one name per --saved_models entry."
+        )
     real, generated = None, []
     for path in _SAVED_MODELS.value:
         metadata = evaluate_lib.read_metadata(path)

@@ -29,18 +29,26 @@ import machine  # noqa: E402
 import quality  # noqa: E402  (its flags --eval_every, --classifier_runs apply here too)
 from quality import ScoreCurve  # noqa: E402
 
-RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
-_QUICK = flags.DEFINE_bool("quick", False, "Read the recorded curves instead of training.")
-_THRESHOLD = flags.DEFINE_float("threshold", 0.05, "Discriminative score to reach.")
+RESULTS_DIR = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "results"
+)
+_QUICK = flags.DEFINE_bool(
+    "quick", False, "Read the recorded curves instead of training."
+)
+_THRESHOLD = flags.DEFINE_float(
+    "threshold", 0.05, "Discriminative score to reach."
+)
 _MAX_EPOCHS = flags.DEFINE_integer(
-    "max_epochs", None,
+    "max_epochs",
+    None,
     "Give up after this many epochs; also the length of the learning-rate "
     "schedule. Default: the default budget of keras-rgan train "
     f"({train_lib.DEFAULT_TRAIN_STEPS:,} steps).",
 )
 _SEED = flags.DEFINE_integer("seed", 0, "Training seed.")
 _OUTPUT = flags.DEFINE_string(
-    "time_to_quality_output", os.path.join(RESULTS_DIR, "time_to_quality.md"),
+    "time_to_quality_output",
+    os.path.join(RESULTS_DIR, "time_to_quality.md"),
     "Markdown output.",
 )
 _QUALITY = os.path.join(RESULTS_DIR, "quality.jsonl")
@@ -55,8 +63,10 @@ class StopBelow(ScoreCurve):
 
     def on_epoch_end(self, epoch, logs=None):
         super().on_epoch_end(epoch, logs)
-        if self.points and self.points[-1]["epoch"] == epoch + 1 and (
-            self.points[-1]["discriminative"] < self.threshold
+        if (
+            self.points
+            and self.points[-1]["epoch"] == epoch + 1
+            and (self.points[-1]["discriminative"] < self.threshold)
         ):
             self.model.stop_training = True
 
@@ -69,9 +79,12 @@ def from_recorded(threshold):
     with open(_QUALITY) as f:
         rows = [json.loads(line) for line in f if line.strip()]
     rows = [
-        r for r in rows
-        if r["recipe"] == quality.DEFAULT_RECIPE and r["dataset"] == "sines"
-        and r["curve"] and r["curve"][-1]["steps"] == train_lib.DEFAULT_TRAIN_STEPS
+        r
+        for r in rows
+        if r["recipe"] == quality.DEFAULT_RECIPE
+        and r["dataset"] == "sines"
+        and r["curve"]
+        and r["curve"][-1]["steps"] == train_lib.DEFAULT_TRAIN_STEPS
     ]
     lines = []
     for row in rows:
@@ -79,7 +92,9 @@ def from_recorded(threshold):
         every = row["curve"][0]["epoch"] if row["curve"] else 0
         reached = (
             f"{point['train_seconds'] / 60:.1f} min ({point['steps']} steps, score "
-            f"{point['discriminative']:.3f})" if point else "not reached"
+            f"{point['discriminative']:.3f})"
+            if point
+            else "not reached"
         )
         lines.append(
             f"| {row['seed']} | {row['date']} | every {every} epochs | {reached} | {row['machine']} |"
@@ -102,29 +117,47 @@ def main(argv):
     ]
     if _QUICK.value:
         lines = from_recorded(threshold)
-        note = ("\nFrom the curves recorded by `benchmarks/quality.py` "
-                "(`--quick` trains nothing).\n")
+        note = (
+            "\nFrom the curves recorded by `benchmarks/quality.py` "
+            "(`--quick` trains nothing).\n"
+        )
     else:
         # The recipe's training alone: no sample selection, which would only
         # add its own scoring between epochs.
         config = train_lib.TrainConfig(
-            seed=_SEED.value, epochs=_MAX_EPOCHS.value, verbose=0, select_every=0
+            seed=_SEED.value,
+            epochs=_MAX_EPOCHS.value,
+            verbose=0,
+            select_every=0,
         )
         data, scaler = train_lib.load_data(config)
-        curve = StopBelow(threshold, data.sequences, quality._EVAL_EVERY.value, False,
-                          quality._CLASSIFIER_RUNS.value)
+        curve = StopBelow(
+            threshold,
+            data.sequences,
+            quality._EVAL_EVERY.value,
+            False,
+            quality._CLASSIFIER_RUNS.value,
+        )
         train_lib.train(config, callbacks=[curve], data=(data, scaler))
         point = first_below(curve.points, threshold)
         reached = (
             f"{point['train_seconds'] / 60:.1f} min ({point['steps']} steps, score "
-            f"{point['discriminative']:.3f})" if point
+            f"{point['discriminative']:.3f})"
+            if point
             else f"not reached in {curve.points[-1]['steps'] if curve.points else 0} steps"
         )
-        lines = [f"| {_SEED.value} | {machine.today()} | every {quality._EVAL_EVERY.value} epochs | "
-                 f"{reached} | {machine.describe()} |"]
-        note = "\nCurve: " + ", ".join(
-            f"{p['train_seconds'] / 60:.1f} min: {p['discriminative']:.3f}" for p in curve.points
-        ) + "\n"
+        lines = [
+            f"| {_SEED.value} | {machine.today()} | every {quality._EVAL_EVERY.value} epochs | "
+            f"{reached} | {machine.describe()} |"
+        ]
+        note = (
+            "\nCurve: "
+            + ", ".join(
+                f"{p['train_seconds'] / 60:.1f} min: {p['discriminative']:.3f}"
+                for p in curve.points
+            )
+            + "\n"
+        )
     text = "\n".join(header + lines) + "\n" + note
     print(text)
     if not _QUICK.value:

@@ -30,12 +30,11 @@ side by side (the machines are noisy); the median over rounds is reported.
 Writes `benchmarks/results/train_step.md` and `.json`.
 """
 
+import contextlib
 import itertools
 import os
 import sys
 import time
-
-import contextlib
 
 import keras
 import numpy as np
@@ -44,9 +43,9 @@ from absl import app
 from absl import flags
 
 from keras_rgan import train_lib
-from keras_rgan.layers import standard_kernels
 from keras_rgan.data import make_dataset
 from keras_rgan.data import sine_waves
+from keras_rgan.layers import standard_kernels
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import machine  # noqa: E402  (benchmarks/machine.py)
@@ -63,30 +62,40 @@ RECURRENCES = {
     "unrolled": ("on", True),
     "fused": ("auto", False),
 }
-RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+RESULTS_DIR = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "results"
+)
 
 _QUICK = flags.DEFINE_bool("quick", False, "Fewer steps and rounds.")
 _ROUNDS = flags.DEFINE_integer("rounds", 3, "Interleaved rounds.")
 _STEPS = flags.DEFINE_integer(
-    "steps", 64, "Timed steps per measurement (a quarter of it at the large size)."
+    "steps",
+    64,
+    "Timed steps per measurement (a quarter of it at the large size).",
 )
 _MODELS = flags.DEFINE_list("models", ["rgan", "crgan"], "Models.")
 _SIZES = flags.DEFINE_list("sizes", ["small", "large"], "Sizes.")
 _JIT = flags.DEFINE_list(
-    "jit", ["off"],
+    "jit",
+    ["off"],
     "jit_compile settings (off, on). `on` is not in the default run: with the "
     "default WGAN-GP recipe an XLA-compiled step measured 15.9 s on this "
     "2-core CPU against 91 ms without (results/train_step.md).",
 )
 _RECURRENCE = flags.DEFINE_list(
-    "recurrence", list(RECURRENCES), f"Recurrence settings: {', '.join(RECURRENCES)}."
+    "recurrence",
+    list(RECURRENCES),
+    f"Recurrence settings: {', '.join(RECURRENCES)}.",
 )
 _LARGE_UNROLLED = flags.DEFINE_bool(
-    "large_unrolled", False,
+    "large_unrolled",
+    False,
     "Also time the unrolled setting at the large size (T=100): `--unroll=auto` "
     "never unrolls it, and session 3 measured a 41 s trace for 1.09x there.",
 )
-_OUTPUT = flags.DEFINE_string("output", os.path.join(RESULTS_DIR, "train_step"), "Output stem.")
+_OUTPUT = flags.DEFINE_string(
+    "output", os.path.join(RESULTS_DIR, "train_step"), "Output stem."
+)
 
 
 def build(model, size, steps_per_execution, jit, unroll):
@@ -106,7 +115,9 @@ def build(model, size, steps_per_execution, jit, unroll):
 
 
 def dataset_for(size):
-    x = sine_waves(size["batch_size"] * 8, size["seq_len"], size["features"], seed=0)
+    x = sine_waves(
+        size["batch_size"] * 8, size["seq_len"], size["features"], seed=0
+    )
     return make_dataset(x, size["batch_size"], seed=0).repeat()
 
 
@@ -150,8 +161,13 @@ class Runner:
             return 1000 * (time.perf_counter() - start) / steps
         steps = max(self.spe, steps // self.spe * self.spe)
         timer = EpochTimer()
-        self.gan.fit(self.dataset, steps_per_epoch=steps, epochs=1, callbacks=[timer],
-                     verbose=0)
+        self.gan.fit(
+            self.dataset,
+            steps_per_epoch=steps,
+            epochs=1,
+            callbacks=[timer],
+            verbose=0,
+        )
         return 1000 * timer.seconds / steps
 
 
@@ -161,7 +177,9 @@ def main(argv):
     sizes = ["small"] if _QUICK.value else _SIZES.value
     unknown = set(_RECURRENCE.value) - set(RECURRENCES)
     if unknown:
-        raise app.UsageError(f"Unknown --recurrence {sorted(unknown)}; expected {list(RECURRENCES)}.")
+        raise app.UsageError(
+            f"Unknown --recurrence {sorted(unknown)}; expected {list(RECURRENCES)}."
+        )
     # --quick times the default of keras-rgan train on this CPU (fused).
     recurrences = ["fused"] if _QUICK.value else _RECURRENCE.value
     keys = [
@@ -171,7 +189,11 @@ def main(argv):
         for jit in _JIT.value
         for recurrence in recurrences
         for variant in VARIANTS
-        if not (size == "large" and recurrence == "unrolled" and not _LARGE_UNROLLED.value)
+        if not (
+            size == "large"
+            and recurrence == "unrolled"
+            and not _LARGE_UNROLLED.value
+        )
     ]
     times = {key: [] for key in keys}
     runners, traces = {}, {}
@@ -199,7 +221,9 @@ def main(argv):
                 ms = runners[key].time(size_steps)
             except Exception as error:  # noqa: BLE001 - reported, not hidden
                 ms = float("nan")
-                print(f"{key}: failed: {type(error).__name__}: {str(error)[:200]}")
+                print(
+                    f"{key}: failed: {type(error).__name__}: {str(error)[:200]}"
+                )
             times[key].append(ms)
             print(
                 f"round {round_index + 1} {model} {size} jit={jit} {recurrence} "
@@ -217,16 +241,18 @@ def main(argv):
         for variant in VARIANTS[1:]:
             fit = times[(model, size, variant, jit, recurrence)]
             bare_ms, fit_ms, ratio = machine.medians(bare, fit)
-            rows.append({
-                "model": model,
-                "size": size,
-                "jit_compile": jit,
-                "recurrence": recurrence,
-                "variant": variant,
-                "bare_ms": bare_ms,
-                "fit_ms": fit_ms,
-                "ratio": ratio,
-            })
+            rows.append(
+                {
+                    "model": model,
+                    "size": size,
+                    "jit_compile": jit,
+                    "recurrence": recurrence,
+                    "variant": variant,
+                    "bare_ms": bare_ms,
+                    "fit_ms": fit_ms,
+                    "ratio": ratio,
+                }
+            )
     lines = [
         "# Training step: `model.fit` against a bare compiled step",
         "",
@@ -257,7 +283,8 @@ def main(argv):
             "| model | size | jit_compile | variant | "
             + " | ".join(f"{r} ms/step" for r in RECURRENCES)
             + " | loop / fused | unrolled / fused | build s ("
-            + ", ".join(RECURRENCES) + ") |",
+            + ", ".join(RECURRENCES)
+            + ") |",
             "|---|---|---|---|" + "---|" * (len(RECURRENCES) + 3),
         ]
         for row in speedups:
@@ -265,13 +292,18 @@ def main(argv):
                 f"| {row['model']} | {row['size']} | {row['jit_compile']} | {row['variant']} | "
                 + " | ".join(f"{row['ms'][r]:.1f}" for r in RECURRENCES)
                 + f" | {row['loop / fused']:.2f} | {row['unrolled / fused']:.2f} | "
-                + ", ".join(f"{row['build_s'][r]:.1f}" for r in RECURRENCES) + " |"
+                + ", ".join(f"{row['build_s'][r]:.1f}" for r in RECURRENCES)
+                + " |"
             )
-    machine.write_results(_OUTPUT.value, lines, {
-        "rows": rows,
-        "recurrences": speedups,
-        "raw": {" | ".join(key): value for key, value in times.items()},
-    })
+    machine.write_results(
+        _OUTPUT.value,
+        lines,
+        {
+            "rows": rows,
+            "recurrences": speedups,
+            "raw": {" | ".join(key): value for key, value in times.items()},
+        },
+    )
 
 
 def recurrence_rows(times, traces, sizes, recurrences):
@@ -283,13 +315,23 @@ def recurrence_rows(times, traces, sizes, recurrences):
     for model, size, jit, variant in itertools.product(
         _MODELS.value, sizes, _JIT.value, VARIANTS
     ):
-        def measured(recurrence):
-            return times.get((model, size, variant, jit, recurrence), [float("nan")])
 
-        row = {"model": model, "size": size, "jit_compile": jit, "variant": variant}
+        def measured(recurrence):
+            return times.get(
+                (model, size, variant, jit, recurrence), [float("nan")]
+            )
+
+        row = {
+            "model": model,
+            "size": size,
+            "jit_compile": jit,
+            "variant": variant,
+        }
         row["ms"] = {r: float(np.median(measured(r))) for r in RECURRENCES}
         for other in ("loop", "unrolled"):
-            row[f"{other} / fused"] = machine.medians(measured("fused"), measured(other))[2]
+            row[f"{other} / fused"] = machine.medians(
+                measured("fused"), measured(other)
+            )[2]
         row["build_s"] = {
             r: traces.get((model, size, variant, jit, r), float("nan"))
             for r in RECURRENCES

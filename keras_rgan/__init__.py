@@ -6,7 +6,9 @@ from keras_rgan import layers
 from keras_rgan import losses
 from keras_rgan.data.scaling import MinMaxScaler
 from keras_rgan.export import export_saved_model
-from keras_rgan.layers.shared_tanh_projection_cell import SharedTanhProjectionCell
+from keras_rgan.layers.shared_tanh_projection_cell import (
+    SharedTanhProjectionCell,
+)
 from keras_rgan.models.crgan import CRGAN
 from keras_rgan.models.discriminator import LSTMDiscriminator
 from keras_rgan.models.discriminator import RecurrentDiscriminator
@@ -16,3 +18,22 @@ from keras_rgan.models.generator import RecurrentGenerator
 from keras_rgan.models.rgan import RGAN
 from keras_rgan.models.timegan import TimeGAN
 from keras_rgan.version import __version__
+
+__all__ = [
+    "data",
+    "evaluation",
+    "layers",
+    "losses",
+    "MinMaxScaler",
+    "export_saved_model",
+    "CRGAN",
+    "LSTMDiscriminator",
+    "RecurrentDiscriminator",
+    "SequenceGAN",
+    "LSTMGenerator",
+    "RecurrentGenerator",
+    "RGAN",
+    "TimeGAN",
+    "__version__",
+    "SharedTanhProjectionCell",
+]

@@ -78,7 +78,9 @@ def _check_positive_integers(**values):
             or isinstance(value, bool)
             or value < 1
         ):
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+            raise ValueError(
+                f"{name} must be a positive integer, got {value!r}."
+            )
 
 
 # At most this many features get a row in the `SampleImages` grid.
@@ -265,7 +267,12 @@ class KeepBestSamples(keras.callbacks.Callback):
     """
 
     def __init__(
-        self, real, every=10, classifier_runs=2, classifier_steps=1000, seed=0,
+        self,
+        real,
+        every=10,
+        classifier_runs=2,
+        classifier_steps=1000,
+        seed=0,
         verbose=False,
     ):
         super().__init__()
@@ -336,7 +343,10 @@ class KeepBestSamples(keras.callbacks.Callback):
         self.seconds += time.perf_counter() - start
         self.scores[epoch + 1] = score
         if self.verbose:
-            print(f"Epoch {epoch + 1}: discriminative score {score:.3f}", flush=True)
+            print(
+                f"Epoch {epoch + 1}: discriminative score {score:.3f}",
+                flush=True,
+            )
         if self.best_epoch is None or score < self.scores[self.best_epoch]:
             self.best_epoch = epoch + 1
             self._best_state = [

@@ -23,60 +23,76 @@ _DEFAULTS = train_lib.TrainConfig()
 
 # === train ===
 _DATASET = flags.DEFINE_string(
-    "dataset", _DEFAULTS.dataset,
+    "dataset",
+    _DEFAULTS.dataset,
     "sines | stocks | csv:PATH | npy:PATH | npz:PATH (labelled: arrays x, labels) "
     "| tfds:NAME (a prepared TFDS image or sequence data set; images are "
     "sequences of rows, e.g. tfds:mnist with --seq_len=28).",
 )
 _ID_COLUMN = flags.DEFINE_string(
-    "id_column", None,
+    "id_column",
+    None,
     "Long-format CSV: the column naming each row's sequence. Sequences of "
     "different lengths are padded (and masked) or windowed to --seq_len.",
 )
 _TIME_COLUMN = flags.DEFINE_string(
-    "time_column", None, "Long-format CSV: the column ordering each sequence's steps."
+    "time_column",
+    None,
+    "Long-format CSV: the column ordering each sequence's steps.",
 )
 _TFDS_SPLIT = flags.DEFINE_string(
     "tfds_split", _DEFAULTS.tfds_split, "Split read from tfds:NAME."
 )
 _STREAM = flags.DEFINE_bool(
-    "stream", False,
+    "stream",
+    False,
     "Stream csv:PATH from disk in chunks each epoch instead of loading it "
     "(for files too large for memory; one series, no --id_column).",
 )
 _SHUFFLE_BUFFER = flags.DEFINE_integer(
-    "shuffle_buffer", _DEFAULTS.shuffle_buffer, "Windows held for shuffling with --stream."
+    "shuffle_buffer",
+    _DEFAULTS.shuffle_buffer,
+    "Windows held for shuffling with --stream.",
 )
 _TFDS_DATA_DIR = flags.DEFINE_string(
-    "tfds_data_dir", None,
+    "tfds_data_dir",
+    None,
     "TFDS data folder for tfds:NAME (default: TFDS_DATA_DIR or ~/tensorflow_datasets).",
 )
 _CONDITIONAL = flags.DEFINE_bool(
-    "conditional", False,
+    "conditional",
+    False,
     "Label-conditional training (RCGAN) on a labelled data set (npz:PATH, "
     "tfds:NAME with a label).",
 )
 _MODEL = flags.DEFINE_string(
     "model", _DEFAULTS.model, "Model: rgan | crgan | timegan."
 )
-_SEQ_LEN = flags.DEFINE_integer("seq_len", _DEFAULTS.seq_len, "Steps per sequence.")
+_SEQ_LEN = flags.DEFINE_integer(
+    "seq_len", _DEFAULTS.seq_len, "Steps per sequence."
+)
 _BATCH_SIZE = flags.DEFINE_integer(
     "batch_size", _DEFAULTS.batch_size, "Global batch size."
 )
 _EPOCHS = flags.DEFINE_integer(
-    "epochs", _DEFAULTS.epochs,
+    "epochs",
+    _DEFAULTS.epochs,
     "Training epochs. Default: as many as make about "
     f"{train_lib.DEFAULT_TRAIN_STEPS:,} train steps (Sines 120, Stocks 336).",
 )
 _SEED = flags.DEFINE_integer(
-    "seed", _DEFAULTS.seed, "Seed of data generation, shuffling, weights, noise."
+    "seed",
+    _DEFAULTS.seed,
+    "Seed of data generation, shuffling, weights, noise.",
 )
 _EXPORT_DIR = flags.DEFINE_string(
     "export_dir", None, "Base folder of the exported versions (TF Serving)."
 )
 _MODEL_DIR = flags.DEFINE_string(
-    "model_dir", None, "Folder for the trained model.keras and the backup "
-    "that a rerun of the same command resumes from."
+    "model_dir",
+    None,
+    "Folder for the trained model.keras and the backup "
+    "that a rerun of the same command resumes from.",
 )
 _LATENT_DIM = flags.DEFINE_integer(
     "latent_dim",
@@ -98,14 +114,20 @@ _NUM_LAYERS = flags.DEFINE_integer(
     "num_layers", _DEFAULTS.num_layers, "LSTM layers per player."
 )
 _CELL = flags.DEFINE_string(
-    "cell", None, "Recurrent cell of crgan (tanh | lstm | gru; default tanh) "
-    "or timegan (default gru)."
+    "cell",
+    None,
+    "Recurrent cell of crgan (tanh | lstm | gru; default tanh) "
+    "or timegan (default gru).",
 )
 _EMBEDDING_EPOCHS = flags.DEFINE_integer(
-    "embedding_epochs", _DEFAULTS.embedding_epochs, "timegan: epochs of phase 1."
+    "embedding_epochs",
+    _DEFAULTS.embedding_epochs,
+    "timegan: epochs of phase 1.",
 )
 _SUPERVISED_EPOCHS = flags.DEFINE_integer(
-    "supervised_epochs", _DEFAULTS.supervised_epochs, "timegan: epochs of phase 2."
+    "supervised_epochs",
+    _DEFAULTS.supervised_epochs,
+    "timegan: epochs of phase 2.",
 )
 _DENSE_UNITS = flags.DEFINE_list(
     "dense_units", [], "Sizes of tanh dense layers after the recurrent ones."
@@ -142,8 +164,12 @@ _LR_DECAY = flags.DEFINE_string(
     "Learning-rate schedule: auto | none | cosine (from the learning rate to "
     "0 over the whole run). auto: cosine for rgan and crgan, none for timegan.",
 )
-_BETA_1 = flags.DEFINE_float("beta_1", _DEFAULTS.beta_1, "Adam's beta_1 (both players).")
-_COLUMNS = flags.DEFINE_list("columns", None, "CSV columns to use (default all).")
+_BETA_1 = flags.DEFINE_float(
+    "beta_1", _DEFAULTS.beta_1, "Adam's beta_1 (both players)."
+)
+_COLUMNS = flags.DEFINE_list(
+    "columns", None, "CSV columns to use (default all)."
+)
 _STRIDE = flags.DEFINE_integer(
     "stride", _DEFAULTS.stride, "Steps between CSV window starts."
 )
@@ -160,22 +186,27 @@ _SELECT_EVERY = flags.DEFINE_integer(
     "default) keeps the last epoch's.",
 )
 _NUM_SEQUENCES = flags.DEFINE_integer(
-    "num_sequences", _DEFAULTS.num_sequences,
-    "Number of sine sequences; at most this many examples of tfds:NAME."
+    "num_sequences",
+    _DEFAULTS.num_sequences,
+    "Number of sine sequences; at most this many examples of tfds:NAME.",
 )
 _NUM_FEATURES = flags.DEFINE_integer(
     "num_features", _DEFAULTS.num_features, "Number of sine features."
 )
 _STEPS_PER_EXECUTION = flags.DEFINE_integer(
-    "steps_per_execution", _DEFAULTS.steps_per_execution, "Steps per tf.function call."
+    "steps_per_execution",
+    _DEFAULTS.steps_per_execution,
+    "Steps per tf.function call.",
 )
 _STRATEGY = flags.DEFINE_string(
-    "strategy", "default",
+    "strategy",
+    "default",
     "default | mirrored (all local devices) | multi_worker "
     "(MultiWorkerMirroredStrategy from TF_CONFIG; only the chief exports).",
 )
 _DETERMINISTIC = flags.DEFINE_bool(
-    "deterministic", False,
+    "deterministic",
+    False,
     "Deterministic ops: with the same --seed on the same machine, training "
     "gives bit-identical weights (slower on a GPU).",
 )
@@ -193,16 +224,19 @@ _JIT_COMPILE = flags.DEFINE_bool(
 
 # === generate ===
 _SAVED_MODEL = flags.DEFINE_string(
-    "saved_model", None, "An exported version folder, e.g. saved_models/sines/1."
+    "saved_model",
+    None,
+    "An exported version folder, e.g. saved_models/sines/1.",
 )
-_NUM_SAMPLES = flags.DEFINE_integer("num_samples", 100, "Sequences to generate.")
+_NUM_SAMPLES = flags.DEFINE_integer(
+    "num_samples", 100, "Sequences to generate."
+)
 _OUTPUT = flags.DEFINE_string("output", None, "Output FILE.npy or FILE.csv.")
 
 # === evaluate ===
 _OUTPUT_DIR = flags.DEFINE_string(
     "output_dir", None, "evaluate: folder for scores.json and the plots."
 )
-
 
 
 class CommandError(Exception):
@@ -213,7 +247,9 @@ def _integers(values, name):
     try:
         return [int(v) for v in values]
     except ValueError:
-        raise CommandError(f"--{name} must be integers, got {values}.") from None
+        raise CommandError(
+            f"--{name} must be integers, got {values}."
+        ) from None
 
 
 def _train():
@@ -264,7 +300,9 @@ def _train():
         shuffle_buffer=_SHUFFLE_BUFFER.value,
     )
     if not config.export_dir and not config.model_dir:
-        raise CommandError("Give --export_dir or --model_dir, or nothing is kept.")
+        raise CommandError(
+            "Give --export_dir or --model_dir, or nothing is kept."
+        )
     try:
         data = train_lib.load_data(config)
     except (ValueError, TypeError, OSError) as error:
@@ -312,7 +350,9 @@ def _evaluate():
         saved_model=_SAVED_MODEL.value,
         output_dir=_OUTPUT_DIR.value,
         dataset=dataset,
-        num_samples=_NUM_SAMPLES.value if FLAGS["num_samples"].present else None,
+        num_samples=_NUM_SAMPLES.value
+        if FLAGS["num_samples"].present
+        else None,
         seed=_SEED.value,
     )
     try:

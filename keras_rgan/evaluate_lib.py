@@ -42,7 +42,9 @@ class EvaluateConfig:
                 "not exported by keras_rgan."
             )
         if self.num_samples is not None and self.num_samples < 2:
-            raise ValueError(f"num_samples must be at least 2, got {self.num_samples}.")
+            raise ValueError(
+                f"num_samples must be at least 2, got {self.num_samples}."
+            )
         if os.path.isfile(self.output_dir):
             raise ValueError(f"The output_dir {self.output_dir} is a file.")
         if os.path.exists(os.path.join(self.output_dir, SCORES_FILE)):
@@ -77,7 +79,9 @@ def load_real_data(metadata, dataset=None):
             f"The data has seq_len {recorded['seq_len']} but the model makes "
             f"{metadata['seq_len']} steps."
         )
-    recorded["num_features"] = recorded.get("num_features") or metadata["num_features"]
+    recorded["num_features"] = (
+        recorded.get("num_features") or metadata["num_features"]
+    )
     train, held_out = train_lib.load_split(train_lib.TrainConfig(**recorded))
     if train.sequences.shape[-1] != metadata["num_features"]:
         raise ValueError(
@@ -89,18 +93,26 @@ def load_real_data(metadata, dataset=None):
 
 def _format_table(scores):
     rows = [
-        ("discriminative score (lower is better, 0..0.5)", scores["discriminative"]),
+        (
+            "discriminative score (lower is better, 0..0.5)",
+            scores["discriminative"],
+        ),
         ("predictive score, synthetic -> real (MAE)", scores.get("predictive")),
         ("predictive score, real -> real (MAE)", scores.get("predictive_real")),
         ("MMD^2, RBF kernel", scores["mmd"]["mmd2"]),
-        ("diversity ratio (synthetic / real)", scores["diversity"]["diversity_ratio"]),
+        (
+            "diversity ratio (synthetic / real)",
+            scores["diversity"]["diversity_ratio"],
+        ),
         ("coverage of real neighbourhoods", scores["diversity"]["coverage"]),
         ("collapsed", scores["diversity"]["collapsed"]),
     ]
     if "memorisation" in scores:
         rows += [
-            ("nearest-training distance, synthetic / held-out",
-             scores["memorisation"]["distance_ratio"]),
+            (
+                "nearest-training distance, synthetic / held-out",
+                scores["memorisation"]["distance_ratio"],
+            ),
             ("memorised", scores["memorisation"]["memorised"]),
         ]
     width = max(len(name) for name, _ in rows)
@@ -133,14 +145,18 @@ def evaluate(config):
     ) or MinMaxScaler().fit(train_data.valid_steps())
     num_samples = config.num_samples or len(train)
     loaded = tf.saved_model.load(config.saved_model)
-    signature_inputs = loaded.signatures["discriminate"].structured_input_signature[1]
+    signature_inputs = loaded.signatures[
+        "discriminate"
+    ].structured_input_signature[1]
     seed = tf.constant(config.seed, tf.int64)
     synthetic_labels = None
     if "labels" in signature_inputs:
         # One synthetic sequence per drawn training label, so that real and
         # synthetic sets have the same class balance and known labels.
         rng = np.random.default_rng(config.seed)
-        synthetic_labels = rng.choice(train_data.labels, num_samples).astype("int32")
+        synthetic_labels = rng.choice(train_data.labels, num_samples).astype(
+            "int32"
+        )
         outputs = loaded.signatures["generate_with_labels"](
             labels=tf.constant(synthetic_labels), seed=seed
         )
@@ -152,7 +168,9 @@ def evaluate(config):
     variable_length = "lengths" in signature_inputs
     real_lengths = train_data.lengths if variable_length else None
     synthetic_lengths = outputs["lengths"].numpy() if variable_length else None
-    lengths = dict(real_lengths=real_lengths, synthetic_lengths=synthetic_lengths)
+    lengths = dict(
+        real_lengths=real_lengths, synthetic_lengths=synthetic_lengths
+    )
 
     scores = {
         "saved_model": os.path.abspath(config.saved_model),
@@ -166,7 +184,9 @@ def evaluate(config):
         "discriminative": evaluation.discriminative_score(
             train, synthetic, scaler=scaler, seed=config.seed, **lengths
         ),
-        "mmd": evaluation.mmd_rbf(train, synthetic, scaler=scaler, seed=config.seed),
+        "mmd": evaluation.mmd_rbf(
+            train, synthetic, scaler=scaler, seed=config.seed
+        ),
         "diversity": evaluation.diversity_check(
             train, synthetic, scaler=scaler, seed=config.seed
         ),
@@ -177,7 +197,10 @@ def evaluate(config):
         )
         reference = held_out_data if len(held_out) >= 2 else train_data
         scores["predictive_real"] = evaluation.predictive_score(
-            train, reference.sequences, scaler=scaler, seed=config.seed,
+            train,
+            reference.sequences,
+            scaler=scaler,
+            seed=config.seed,
             real_lengths=real_lengths,
             synthetic_lengths=reference.lengths if variable_length else None,
         )
@@ -189,8 +212,12 @@ def evaluate(config):
     os.makedirs(config.output_dir, exist_ok=True)
     out = lambda name: os.path.join(config.output_dir, name)  # noqa: E731
     names = metadata.get("feature_names")
-    evaluation.plot_embeddings(train, synthetic, out("embeddings.png"), seed=config.seed)
-    evaluation.plot_sequences(train, synthetic, out("sequences.png"), names, seed=config.seed)
+    evaluation.plot_embeddings(
+        train, synthetic, out("embeddings.png"), seed=config.seed
+    )
+    evaluation.plot_sequences(
+        train, synthetic, out("sequences.png"), names, seed=config.seed
+    )
     if metadata.get("history"):
         evaluation.plot_history(metadata["history"], out("history.png"))
     count = min(config.saliency_samples, len(train), num_samples)
@@ -206,15 +233,21 @@ def evaluate(config):
 
     baseline = train.mean(axis=0, keepdims=True)
     real_saliency = evaluation.integrated_gradients(
-        logit_fn_of(train_data.labels, real_lengths), train[:count], baseline,
+        logit_fn_of(train_data.labels, real_lengths),
+        train[:count],
+        baseline,
         batch_size=max(count, 1),
     )
     fake_saliency = evaluation.integrated_gradients(
-        logit_fn_of(synthetic_labels, synthetic_lengths), synthetic[:count], baseline,
+        logit_fn_of(synthetic_labels, synthetic_lengths),
+        synthetic[:count],
+        baseline,
         batch_size=max(count, 1),
     )
     np.savez(out("saliency.npz"), real=real_saliency, synthetic=fake_saliency)
-    evaluation.plot_saliency(real_saliency, fake_saliency, out("saliency.png"), names)
+    evaluation.plot_saliency(
+        real_saliency, fake_saliency, out("saliency.png"), names
+    )
     with open(out(SCORES_FILE), "w") as f:
         json.dump(scores, f, indent=2)
     return scores, _format_table(scores)

@@ -37,7 +37,9 @@ def _checked(value, low, high, name):
             value, tf.cast(low, value.dtype), message=f"{name} must be >= {low}"
         ),
         tf.debugging.assert_less_equal(
-            value, tf.cast(high, value.dtype), message=f"{name} must be <= {high}"
+            value,
+            tf.cast(high, value.dtype),
+            message=f"{name} must be <= {high}",
         ),
     ]
     with tf.control_dependencies(checks):
@@ -114,8 +116,12 @@ def _serving_functions(model, max_num_samples, max_length):
         return tf.fill([batch_size], tf.cast(length, tf.int32))
 
     def serving_default(inputs):
-        num_samples = _checked(inputs["num_samples"], 1, max_num_samples, "num_samples")
-        sequences, lengths = model.generate_from_seed(num_samples, inputs["seed"])
+        num_samples = _checked(
+            inputs["num_samples"], 1, max_num_samples, "num_samples"
+        )
+        sequences, lengths = model.generate_from_seed(
+            num_samples, inputs["seed"]
+        )
         return {"sequences": sequences, "lengths": lengths}
 
     def generate_from_noise(inputs):
@@ -131,7 +137,9 @@ def _serving_functions(model, max_num_samples, max_length):
 
     def discriminate(inputs):
         sequences = _checked_shape(
-            inputs["sequences"], [model.seq_len, model.num_features], "sequences"
+            inputs["sequences"],
+            [model.seq_len, model.num_features],
+            "sequences",
         )
         labels, lengths = checked_conditions(inputs, tf.shape(sequences)[0])
         return {"logits": model.discriminate(sequences, labels, lengths)}
@@ -147,9 +155,15 @@ def _serving_functions(model, max_num_samples, max_length):
 
         def generate_with_labels(inputs):
             labels = inputs["labels"]
-            count = _checked(tf.shape(labels)[0], 1, max_num_samples, "the labels count")
-            labels = checked_batch(labels, 0, model.num_classes - 1, "labels", count)
-            sequences, lengths = model.generate_from_seed(count, inputs["seed"], labels)
+            count = _checked(
+                tf.shape(labels)[0], 1, max_num_samples, "the labels count"
+            )
+            labels = checked_batch(
+                labels, 0, model.num_classes - 1, "labels", count
+            )
+            sequences, lengths = model.generate_from_seed(
+                count, inputs["seed"], labels
+            )
             return {"sequences": sequences, "lengths": lengths}
 
         functions["generate_with_labels"] = _endpoint(
@@ -158,13 +172,17 @@ def _serving_functions(model, max_num_samples, max_length):
     functions["generate_from_noise"] = _endpoint(
         generate_from_noise, [noise_spec] + conditions
     )
-    functions["discriminate"] = _endpoint(discriminate, [sequences_spec] + conditions)
+    functions["discriminate"] = _endpoint(
+        discriminate, [sequences_spec] + conditions
+    )
     condition_steps = getattr(model, "condition_steps", 0)
     if condition_steps:
 
         def continue_sequences(inputs):
             prefix = _checked_shape(
-                inputs["prefix"], [condition_steps, model.num_features], "prefix"
+                inputs["prefix"],
+                [condition_steps, model.num_features],
+                "prefix",
             )
             batch_size = _checked(
                 tf.shape(prefix)[0], 1, max_num_samples, "the prefix batch size"
@@ -179,18 +197,23 @@ def _serving_functions(model, max_num_samples, max_length):
         def generate_long(inputs):
             length = _checked(inputs["length"], 1, max_length, "length")
             return {
-                "sequences": model.generate_long_from_seed(length, inputs["seed"]),
+                "sequences": model.generate_long_from_seed(
+                    length, inputs["seed"]
+                ),
                 "lengths": full_lengths(1, length),
             }
 
         prefix_spec = tf.TensorSpec(
-            (None, condition_steps, model.num_features), tf.float32, name="prefix"
+            (None, condition_steps, model.num_features),
+            tf.float32,
+            name="prefix",
         )
         functions["continue_sequences"] = _endpoint(
             continue_sequences, [prefix_spec, seed_spec]
         )
         functions["generate_long"] = _endpoint(
-            generate_long, [tf.TensorSpec((), tf.int32, name="length"), seed_spec]
+            generate_long,
+            [tf.TensorSpec((), tf.int32, name="length"), seed_spec],
         )
     return functions
 
@@ -315,7 +338,9 @@ def export_saved_model(
             "pip install 'keras-rgan[serving]'."
         )
     if os.path.exists(export_dir) and not os.path.isdir(export_dir):
-        raise ValueError(f"The export path {export_dir} is a file, not a folder.")
+        raise ValueError(
+            f"The export path {export_dir} is a file, not a folder."
+        )
     os.makedirs(export_dir, exist_ok=True)
     versions = existing_versions(export_dir)
     version = (versions[-1] + 1) if versions else 1

@@ -147,7 +147,9 @@ LOSSES = {
     "non_saturating": GANLoss(
         non_saturating_discriminator_loss, non_saturating_generator_loss, 0.0
     ),
-    "wgan_gp": GANLoss(wasserstein_critic_loss, wasserstein_generator_loss, 10.0),
+    "wgan_gp": GANLoss(
+        wasserstein_critic_loss, wasserstein_generator_loss, 10.0
+    ),
 }
 
 

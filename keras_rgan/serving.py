@@ -99,7 +99,9 @@ def predict_request(model_name, signature_name, inputs):
     return request
 
 
-def write_warmup_requests(saved_model_dir, signatures, seq_len, model_name="model"):
+def write_warmup_requests(
+    saved_model_dir, signatures, seq_len, model_name="model"
+):
     """Writes `assets.extra/tf_serving_warmup_requests`: one PredictLog record
     per signature, with `example_inputs`, for TF Serving to replay at load.
 
@@ -127,7 +129,9 @@ def write_warmup_requests(saved_model_dir, signatures, seq_len, model_name="mode
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with tf.io.TFRecordWriter(path) as writer:
         for name, specs in signatures.items():
-            request = predict_request(model_name, name, example_inputs(specs, seq_len))
+            request = predict_request(
+                model_name, name, example_inputs(specs, seq_len)
+            )
             log = prediction_log_pb2.PredictionLog(
                 predict_log=prediction_log_pb2.PredictLog(request=request)
             )

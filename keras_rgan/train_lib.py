@@ -17,14 +17,14 @@ from keras_rgan.callbacks import DivergenceGuard
 from keras_rgan.callbacks import KeepBestSamples
 from keras_rgan.callbacks import SampleImages
 from keras_rgan.callbacks import TrainingDiverged
-from keras_rgan.evaluation.post_hoc import subsample
-from keras_rgan.export import export_saved_model
 from keras_rgan.data import streaming
 from keras_rgan.data.pipeline import make_dataset
 from keras_rgan.data.scaling import MinMaxScaler
 from keras_rgan.data.sources import check_spec
 from keras_rgan.data.sources import load_sequences
 from keras_rgan.data.splits import holdout_split
+from keras_rgan.evaluation.post_hoc import subsample
+from keras_rgan.export import export_saved_model
 from keras_rgan.layers.recurrent_stack import CELLS
 from keras_rgan.losses import LOSSES
 from keras_rgan.models.crgan import CRGAN
@@ -141,7 +141,9 @@ class TrainConfig:
                 f"Unknown strategy {self.strategy!r}; expected one of {STRATEGIES}."
             )
         if self.cell is not None and self.cell not in CELLS:
-            raise ValueError(f"Unknown cell {self.cell!r}; expected one of {CELLS}.")
+            raise ValueError(
+                f"Unknown cell {self.cell!r}; expected one of {CELLS}."
+            )
         if self.model == "rgan" and self.cell not in (None, "lstm"):
             raise ValueError(
                 f"--cell={self.cell} needs --model=crgan or timegan; rgan is "
@@ -149,16 +151,22 @@ class TrainConfig:
             )
         if self.model != "crgan" and self.condition_steps:
             raise ValueError("condition_steps needs --model=crgan.")
-        if (self.id_column or self.time_column) and not self.dataset.startswith("csv:"):
+        if (self.id_column or self.time_column) and not self.dataset.startswith(
+            "csv:"
+        ):
             raise ValueError("id_column and time_column need csv:PATH data.")
         if self.time_column and not self.id_column:
-            raise ValueError("time_column needs id_column (the sequence of each row).")
+            raise ValueError(
+                "time_column needs id_column (the sequence of each row)."
+            )
         if self.id_column and self.model == "timegan":
             raise ValueError(
                 "timegan does not learn variable lengths; use rgan or crgan "
                 "with id_column."
             )
-        if self.stream and (not self.dataset.startswith("csv:") or self.id_column):
+        if self.stream and (
+            not self.dataset.startswith("csv:") or self.id_column
+        ):
             raise ValueError(
                 "stream reads one long csv:PATH series (no id_column) in chunks."
             )
@@ -209,10 +217,14 @@ class TrainConfig:
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+                raise ValueError(
+                    f"{name} must be a positive integer, got {value!r}."
+                )
         for name in ("g_learning_rate", "d_learning_rate"):
             if not getattr(self, name) > 0:
-                raise ValueError(f"{name} must be positive, got {getattr(self, name)}.")
+                raise ValueError(
+                    f"{name} must be positive, got {getattr(self, name)}."
+                )
         if not 0 <= self.holdout_fraction < 1:
             raise ValueError(
                 f"holdout_fraction must be in [0, 1), got {self.holdout_fraction}."
@@ -269,7 +281,9 @@ class TrainConfig:
             self._check_resumable()
 
     def to_json(self):
-        return {k: v for k, v in dataclasses.asdict(self).items() if k != "verbose"}
+        return {
+            k: v for k, v in dataclasses.asdict(self).items() if k != "verbose"
+        }
 
     def _check_resumable(self):
         """A backup in model_dir must come from the same configuration."""
@@ -392,7 +406,8 @@ def steps_per_execution(config, repeated_steps_per_epoch=None):
     if not repeated_steps_per_epoch:
         return config.steps_per_execution
     return max(
-        d for d in range(1, config.steps_per_execution + 1)
+        d
+        for d in range(1, config.steps_per_execution + 1)
         if repeated_steps_per_epoch % d == 0
     )
 
@@ -416,16 +431,22 @@ def build_model(
     epochs, the steps per execution (`steps_per_execution()`).
     """
     if decays(config) and not steps_per_epoch:
-        raise ValueError("lr_decay needs steps_per_epoch, the length of an epoch.")
+        raise ValueError(
+            "lr_decay needs steps_per_epoch, the length of an epoch."
+        )
     labelled = {}
     if lengths is not None:
         if config.model == "timegan":
-            raise ValueError("timegan does not learn variable lengths; use rgan or crgan.")
+            raise ValueError(
+                "timegan does not learn variable lengths; use rgan or crgan."
+            )
         counts = np.bincount(lengths, minlength=config.seq_len + 1)[1:]
         labelled["length_frequencies"] = (counts / counts.sum()).tolist()
     if labels is not None:
         if config.model == "timegan":
-            raise ValueError("timegan is not label-conditional; use rgan or crgan.")
+            raise ValueError(
+                "timegan is not label-conditional; use rgan or crgan."
+            )
         num_classes = int(labels.max()) + 1
         counts = np.bincount(labels, minlength=num_classes)
         labelled.update(
@@ -492,11 +513,14 @@ def build_model(
             learning_rate(
                 config, config.d_learning_rate, config.d_steps, steps_per_epoch
             ),
-            beta_1=config.beta_1, clipnorm=config.clipnorm
+            beta_1=config.beta_1,
+            clipnorm=config.clipnorm,
         ),
         loss=config.loss,
         d_steps=config.d_steps,
-        steps_per_execution=steps_per_execution(config, repeated_steps_per_epoch),
+        steps_per_execution=steps_per_execution(
+            config, repeated_steps_per_epoch
+        ),
         jit_compile=config.jit_compile,
     )
     return model
@@ -537,8 +561,10 @@ def is_chief(strategy):
     if resolver.task_type == "chief":
         return True
     cluster = resolver.cluster_spec().as_dict()
-    return resolver.task_type == "worker" and resolver.task_id == 0 and (
-        "chief" not in cluster
+    return (
+        resolver.task_type == "worker"
+        and resolver.task_id == 0
+        and ("chief" not in cluster)
     )
 
 
@@ -583,13 +609,23 @@ def load_streamed(config):
     train_rows = (train_windows - 1) * config.stride + config.seq_len
     stats = streaming.csv_statistics(path, config.columns, num_rows=train_rows)
     scaler = MinMaxScaler(stats.data_min.tolist(), stats.data_max.tolist())
-    sample = next(iter(
-        streaming.stream_windows(
-            path, config.seq_len, min(256, train_windows), None,
-            config.columns, config.stride, num_rows=train_rows, shuffle_buffer=1,
+    sample = next(
+        iter(
+            streaming.stream_windows(
+                path,
+                config.seq_len,
+                min(256, train_windows),
+                None,
+                config.columns,
+                config.stride,
+                num_rows=train_rows,
+                shuffle_buffer=1,
+            )
         )
-    )).numpy()
-    return StreamedData(path, stats.feature_names, train_windows, train_rows, sample), scaler
+    ).numpy()
+    return StreamedData(
+        path, stats.feature_names, train_windows, train_rows, sample
+    ), scaler
 
 
 def batches_per_epoch(config, data):
@@ -608,9 +644,15 @@ def training_dataset(config, data, scaler):
     """`(dataset, steps_per_epoch)` of the training data, scaled."""
     if isinstance(data, StreamedData):
         dataset = streaming.stream_windows(
-            data.path, config.seq_len, config.batch_size, scaler, config.columns,
-            config.stride, num_rows=data.num_rows,
-            shuffle_buffer=config.shuffle_buffer, seed=config.seed,
+            data.path,
+            config.seq_len,
+            config.batch_size,
+            scaler,
+            config.columns,
+            config.stride,
+            num_rows=data.num_rows,
+            shuffle_buffer=config.shuffle_buffer,
+            seed=config.seed,
         )
         return dataset.repeat(), batches_per_epoch(config, data)
     dataset = make_dataset(
@@ -662,10 +704,14 @@ def load_split(config):
         tfds_split=config.tfds_split,
         tfds_data_dir=config.tfds_data_dir,
     )
-    windows_of_one_series = config.dataset == "stocks" or config.dataset.startswith(
-        "csv:"
+    windows_of_one_series = (
+        config.dataset == "stocks" or config.dataset.startswith("csv:")
     )
-    overlap = -(-(config.seq_len - 1) // config.stride) if windows_of_one_series else 0
+    overlap = (
+        -(-(config.seq_len - 1) // config.stride)
+        if windows_of_one_series
+        else 0
+    )
     if config.conditional and data.labels is None:
         raise ValueError(
             f"--conditional needs labelled data; {config.dataset} has no labels "
@@ -673,7 +719,9 @@ def load_split(config):
         )
     if not config.conditional:
         data.labels = None
-    train, held_out = holdout_split(data.sequences, config.holdout_fraction, overlap)
+    train, held_out = holdout_split(
+        data.sequences, config.holdout_fraction, overlap
+    )
     return (
         data.subset(slice(0, len(train))),
         data.subset(slice(len(data.sequences) - len(held_out), None)),
@@ -878,6 +926,11 @@ def train(config, callbacks=None, data=None):
             },
         )
     return TrainResult(
-        model, history, export_path, model_path, data.feature_names, seconds,
+        model,
+        history,
+        export_path,
+        model_path,
+        data.feature_names,
+        seconds,
         selection,
     )

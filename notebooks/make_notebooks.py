@@ -29,10 +29,13 @@ QUICK_START = [
         "train`) takes about 9 minutes (8.6 to 8.7 min for the same steps in "
         "`benchmarks/quality.py`)."
     ),
-    new_code_cell(BUDGET + '''
+    new_code_cell(
+        BUDGET
+        + """
 EPOCHS = 2 if QUICK else 108  # 108 x 78 batches: about 8,400 steps
-NUM_SEQUENCES = 512 if QUICK else 10_000'''),
-    new_code_cell('''import keras
+NUM_SEQUENCES = 512 if QUICK else 10_000"""
+    ),
+    new_code_cell("""import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -42,7 +45,7 @@ keras.utils.set_random_seed(0)
 x = keras_rgan.data.sine_waves(n=NUM_SEQUENCES, seq_len=24, dim=5, seed=0)
 scaler = keras_rgan.MinMaxScaler().fit(x)
 dataset = keras_rgan.data.make_dataset(scaler.transform(x), batch_size=128, seed=0)
-x.shape'''),
+x.shape"""),
     new_markdown_cell(
         "The recipe of `keras-rgan train`'s defaults: a per-sequence latent "
         "code, WGAN-GP with five critic updates per generator update, "
@@ -52,7 +55,7 @@ x.shape'''),
         "`keras-rgan train` does for short sequences on a CPU (on a GPU, "
         "leave `unroll` off for cuDNN)."
     ),
-    new_code_cell('''gan = keras_rgan.RGAN(
+    new_code_cell("""gan = keras_rgan.RGAN(
     generator=keras_rgan.LSTMGenerator(num_features=5, units=32, num_layers=1, unroll=True),
     discriminator=keras_rgan.LSTMDiscriminator(units=32, num_layers=1, unroll=True),
     seq_len=24, latent_dim=2, sequence_latent_dim=4, scaler=scaler, seed=0,
@@ -67,17 +70,17 @@ gan.compile(
     loss="wgan_gp",
     d_steps=5,
 )
-history = gan.fit(dataset, epochs=EPOCHS, verbose=1)'''),
-    new_code_cell('''generated = gan.generate(5, seed=7)
+history = gan.fit(dataset, epochs=EPOCHS, verbose=1)"""),
+    new_code_cell("""generated = gan.generate(5, seed=7)
 figure, axes = plt.subplots(1, 2, figsize=(10, 3), sharey=True)
 for axis, data, title in ((axes[0], x[:5, :, 0], "real"), (axes[1], generated[:, :, 0], "generated")):
     axis.plot(data.T)
     axis.set_title(f"{title}, feature 0")
-plt.show()'''),
-    new_code_cell('''import tempfile
+plt.show()"""),
+    new_code_cell("""import tempfile
 
 export_path = keras_rgan.export_saved_model(gan, os.path.join(tempfile.mkdtemp(), "sines"))
-export_path'''),
+export_path"""),
     new_markdown_cell(
         "Load the export in a fresh Python process that imports only "
         "TensorFlow: the signatures return sequences in the data's units, and "
@@ -106,11 +109,14 @@ STOCKS = [
         "and predictive scores, draws PCA and t-SNE pictures of real and "
         "generated sequences, and generates prices in US dollars."
     ),
-    new_code_cell(BUDGET + '''
+    new_code_cell(
+        BUDGET
+        + """
 TRAIN = False  # True: train a new model here instead of loading the shipped one.
 CLASSIFIER_STEPS = 50 if QUICK else 2000
-PREDICTOR_STEPS = 50 if QUICK else 5000'''),
-    new_code_cell('''import json
+PREDICTOR_STEPS = 50 if QUICK else 5000"""
+    ),
+    new_code_cell("""import json
 
 import numpy as np
 import tensorflow as tf
@@ -130,8 +136,8 @@ else:
 served = tf.saved_model.load(export_path)
 with open(os.path.join(export_path, "assets.extra", "keras_rgan.json")) as f:
     metadata = json.load(f)
-metadata["feature_names"]'''),
-    new_code_cell('''real = train.sequences
+metadata["feature_names"]"""),
+    new_code_cell("""real = train.sequences
 synthetic = served.signatures["serving_default"](
     num_samples=tf.constant(len(real)), seed=tf.constant(0, tf.int64)
 )["sequences"].numpy()
@@ -141,18 +147,20 @@ scores = {
     "predictive (synthetic -> real)": evaluation.predictive_score(real, synthetic, scaler=scaler, steps=PREDICTOR_STEPS),
     "predictive (real -> real)": evaluation.predictive_score(real, held_out.sequences, scaler=scaler, steps=PREDICTOR_STEPS),
 }
-scores'''),
-    new_code_cell('''import tempfile
+scores"""),
+    new_code_cell("""import tempfile
 
 pictures = tempfile.mkdtemp()
 evaluation.plot_embeddings(real, synthetic, os.path.join(pictures, "embeddings.png"), max_samples=200 if QUICK else 1000)
-display(Image(os.path.join(pictures, "embeddings.png")))'''),
-    new_markdown_cell("Generated prices, in dollars (and volume in shares), for one sequence:"),
-    new_code_cell('''first = synthetic[0]
+display(Image(os.path.join(pictures, "embeddings.png")))"""),
+    new_markdown_cell(
+        "Generated prices, in dollars (and volume in shares), for one sequence:"
+    ),
+    new_code_cell("""first = synthetic[0]
 header = " ".join(f"{name:>12}" for name in metadata["feature_names"])
 print(header)
 for step in first[:5]:
-    print(" ".join(f"{value:12.2f}" for value in step))'''),
+    print(" ".join(f"{value:12.2f}" for value in step))"""),
 ]
 
 SERVING = [
@@ -163,22 +171,25 @@ SERVING = [
         "label-conditional signatures of a CRGAN (trained here on a tiny "
         "labelled data set)."
     ),
-    new_code_cell(BUDGET + '''
-EPOCHS = 1 if QUICK else 30'''),
-    new_code_cell('''import subprocess
+    new_code_cell(
+        BUDGET
+        + """
+EPOCHS = 1 if QUICK else 30"""
+    ),
+    new_code_cell("""import subprocess
 import sys
 
 export_path = os.path.join("..", "saved_models", "sines", "1")
 saved_model_cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
 shown = subprocess.run([saved_model_cli, "show", "--dir", export_path, "--all"],
                        capture_output=True, text=True, check=True).stdout
-print(shown[:1500])'''),
+print(shown[:1500])"""),
     new_markdown_cell(
         "A REST request to `POST /v1/models/sines:predict`, and the response "
         "TF Serving sends back (computed here by the same signature, loaded "
         "with TensorFlow alone):"
     ),
-    new_code_cell('''import json
+    new_code_cell("""import json
 
 import numpy as np
 import tensorflow as tf
@@ -188,12 +199,12 @@ print(json.dumps(request_body))
 served = tf.saved_model.load(export_path)
 outputs = served.signatures["serving_default"](num_samples=tf.constant(2), seed=tf.constant(7, tf.int64))
 response_body = {"outputs": {name: value.numpy().round(4).tolist() for name, value in outputs.items()}}
-print(json.dumps(response_body)[:300], "...")'''),
+print(json.dumps(response_body)[:300], "...")"""),
     new_markdown_cell(
         "A CRGAN conditioned on labels and on a real prefix of 8 steps serves "
         "`generate_with_labels`, `continue_sequences` and `generate_long`:"
     ),
-    new_code_cell('''import tempfile
+    new_code_cell("""import tempfile
 
 import keras_rgan
 
@@ -207,8 +218,8 @@ gan.fit(keras_rgan.data.make_dataset(scaler.transform(x), 32, seed=0, labels=lab
         epochs=EPOCHS, verbose=0)
 crgan_path = keras_rgan.export_saved_model(gan, os.path.join(tempfile.mkdtemp(), "crgan"))
 crgan = tf.saved_model.load(crgan_path)
-sorted(crgan.signatures)'''),
-    new_code_cell('''with_labels = crgan.signatures["generate_with_labels"](
+sorted(crgan.signatures)"""),
+    new_code_cell("""with_labels = crgan.signatures["generate_with_labels"](
     labels=tf.constant([0, 1, 1], tf.int32), seed=tf.constant(3, tf.int64))
 print("generate_with_labels:", with_labels["sequences"].shape)
 continued = crgan.signatures["continue_sequences"](
@@ -218,17 +229,17 @@ print("continue_sequences:", continued["sequences"].shape,
 long = crgan.signatures["generate_long"](length=tf.constant(100), seed=tf.constant(3, tf.int64))
 print("generate_long:", long["sequences"].shape)
 print(json.dumps({"signature_name": "continue_sequences",
-                  "inputs": {"prefix": x[:1, :8].round(3).tolist(), "seed": 3}})[:200], "...")'''),
+                  "inputs": {"prefix": x[:1, :8].round(3).tolist(), "seed": 3}})[:200], "...")"""),
     new_markdown_cell(
         "The same call over gRPC, with `tensorflow-serving-api` "
         "(`pip install 'keras-rgan[serving]'`): the request names the model, "
         "the signature and typed inputs."
     ),
-    new_code_cell('''from keras_rgan.serving import predict_request
+    new_code_cell("""from keras_rgan.serving import predict_request
 
 request = predict_request("crgan", "generate_with_labels",
                           {"labels": np.array([0, 1], np.int32), "seed": np.int64(3)})
-print(request)'''),
+print(request)"""),
 ]
 
 
@@ -237,7 +248,9 @@ def write(name, cells):
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"  # Stable ids: regenerating changes only what changed.
     notebook.metadata["kernelspec"] = {
-        "display_name": "Python 3", "language": "python", "name": "python3"
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
     }
     path = os.path.join(HERE, name)
     nbformat.write(notebook, path)

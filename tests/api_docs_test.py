@@ -14,14 +14,26 @@ from keras_rgan import serving
 
 def test_every_public_name_has_an_example():
     missing = []
-    for module in (keras_rgan, data, evaluation, layers, losses, callbacks, serving):
+    for module in (
+        keras_rgan,
+        data,
+        evaluation,
+        layers,
+        losses,
+        callbacks,
+        serving,
+    ):
         for name in dir(module):
             obj = getattr(module, name)
-            if name.startswith("_") or not (inspect.isclass(obj) or inspect.isfunction(obj)):
+            if name.startswith("_") or not (
+                inspect.isclass(obj) or inspect.isfunction(obj)
+            ):
                 continue
             if not getattr(obj, "__module__", "").startswith("keras_rgan"):
                 continue
             doc = obj.__doc__ or ""
             if ">>>" not in doc and "Example: see" not in doc:
                 missing.append(f"{module.__name__}.{name}")
-    assert not missing, f"No example in the docstrings of {sorted(set(missing))}"
+    assert not missing, (
+        f"No example in the docstrings of {sorted(set(missing))}"
+    )

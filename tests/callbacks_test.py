@@ -43,8 +43,13 @@ def image_steps(log_dir, tag="samples"):
 
 def test_writes_one_image_per_epoch(gan, dataset, tmp_path):
     real = helpers.tiny_data(6, seed=1)
-    gan.fit(dataset, epochs=2, shuffle=False, verbose=0,
-            callbacks=[SampleImages(tmp_path, real)])
+    gan.fit(
+        dataset,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+        callbacks=[SampleImages(tmp_path, real)],
+    )
     events = [e for e in read_events(tmp_path / "images") if e[0] == "samples"]
     assert [step for _, step, _ in events] == [0, 1]
     for _, _, value in events:
@@ -61,10 +66,16 @@ def test_writes_one_image_per_epoch(gan, dataset, tmp_path):
 def test_images_beside_keras_tensorboard_scalars(gan, dataset, tmp_path):
     from tensorboard.backend.event_processing import plugin_event_accumulator
 
-    gan.fit(dataset, epochs=2, shuffle=False, verbose=0, callbacks=[
-        SampleImages(tmp_path, helpers.tiny_data(4)),
-        keras.callbacks.TensorBoard(log_dir=str(tmp_path)),
-    ])
+    gan.fit(
+        dataset,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+        callbacks=[
+            SampleImages(tmp_path, helpers.tiny_data(4)),
+            keras.callbacks.TensorBoard(log_dir=str(tmp_path)),
+        ],
+    )
     # Read as TensorBoard's images dashboard reads them.
     images = plugin_event_accumulator.EventAccumulator(str(tmp_path / "images"))
     images.Reload()
@@ -75,9 +86,17 @@ def test_images_beside_keras_tensorboard_scalars(gan, dataset, tmp_path):
 
 
 def test_every_2_writes_only_every_second_epoch(gan, dataset, tmp_path):
-    gan.fit(dataset, epochs=3, shuffle=False, verbose=0,
-            callbacks=[SampleImages(tmp_path, helpers.tiny_data(4), every=2,
-                                    name="every_2")])
+    gan.fit(
+        dataset,
+        epochs=3,
+        shuffle=False,
+        verbose=0,
+        callbacks=[
+            SampleImages(
+                tmp_path, helpers.tiny_data(4), every=2, name="every_2"
+            )
+        ],
+    )
     assert image_steps(tmp_path, "every_2") == [1]
 
 
@@ -86,13 +105,21 @@ def test_label_conditional_model(tmp_path):
     gan = keras_rgan.RGAN(
         generator=keras_rgan.LSTMGenerator(helpers.NUM_FEATURES, units=4),
         discriminator=keras_rgan.LSTMDiscriminator(units=4),
-        seq_len=helpers.SEQ_LEN, latent_dim=helpers.LATENT_DIM,
-        num_classes=2, label_dim=2, seed=0,
+        seq_len=helpers.SEQ_LEN,
+        latent_dim=helpers.LATENT_DIM,
+        num_classes=2,
+        label_dim=2,
+        seed=0,
     )
     gan.compile()
     labels = np.arange(8) % 2
-    gan.fit(keras_rgan.data.make_dataset(x, 8, labels=labels), epochs=1,
-            shuffle=False, verbose=0, callbacks=[SampleImages(tmp_path, x)])
+    gan.fit(
+        keras_rgan.data.make_dataset(x, 8, labels=labels),
+        epochs=1,
+        shuffle=False,
+        verbose=0,
+        callbacks=[SampleImages(tmp_path, x)],
+    )
     assert image_steps(tmp_path) == [0]
 
 
@@ -102,13 +129,16 @@ def test_keeps_the_first_num_samples_real_sequences():
     assert SampleImages("logs", real[:2], num_samples=4).real.shape == (2, 8, 3)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(real=np.zeros((4, 8))), "real must be"),
-    (dict(real=np.zeros((0, 8, 3))), "real must be"),
-    (dict(num_samples=0), "num_samples must be a positive integer"),
-    (dict(num_samples=2.0), "num_samples must be a positive integer"),
-    (dict(every=0), "every must be a positive integer"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(real=np.zeros((4, 8))), "real must be"),
+        (dict(real=np.zeros((0, 8, 3))), "real must be"),
+        (dict(num_samples=0), "num_samples must be a positive integer"),
+        (dict(num_samples=2.0), "num_samples must be a positive integer"),
+        (dict(every=0), "every must be a positive integer"),
+    ],
+)
 def test_invalid_arguments(kwargs, message):
     kwargs = {"real": np.zeros((4, 8, 3)), **kwargs}
     with pytest.raises(ValueError, match=message):
@@ -172,12 +202,18 @@ def test_keep_best_samples_restores_the_best_scoring_epoch(dataset):
     keep = KeepBestSamples(helpers.tiny_data(10), every=1)
     keep.score = ScriptedScores([0.3, 0.1, 0.4])
     snapshots = Snapshots()
-    gan.fit(dataset, epochs=3, shuffle=False, verbose=0,
-            callbacks=[keep, snapshots])
+    gan.fit(
+        dataset, epochs=3, shuffle=False, verbose=0, callbacks=[keep, snapshots]
+    )
     assert keep.scores == {1: 0.3, 2: 0.1, 3: 0.4}
     assert keep.best_epoch == 2
-    assert helpers.max_weight_change(snapshots.weights[2], snapshots.weights[3]) > 0
-    assert helpers.max_weight_change(snapshots.weights[2], gan.get_weights()) == 0
+    assert (
+        helpers.max_weight_change(snapshots.weights[2], snapshots.weights[3])
+        > 0
+    )
+    assert (
+        helpers.max_weight_change(snapshots.weights[2], gan.get_weights()) == 0
+    )
     # The averaged generator (optimizer state) is restored too.
     np.testing.assert_array_equal(gan.generate(4, seed=7), snapshots.samples[2])
     assert int(gan.g_optimizer.iterations) == snapshots.steps[2]
@@ -212,14 +248,23 @@ def test_keep_best_samples_scores_real_against_generated():
     assert score > 0.3
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(real=np.zeros((4, 8, 3))), "at least 5 sequences"),
-    (dict(real=np.zeros((10, 8))), "real must be"),
-    (dict(real=np.full((10, 8, 3), np.nan)), "NaN"),
-    (dict(every=0), "every must be a positive integer"),
-    (dict(classifier_runs=1.5), "classifier_runs must be a positive integer"),
-    (dict(classifier_steps=True), "classifier_steps must be a positive integer"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(real=np.zeros((4, 8, 3))), "at least 5 sequences"),
+        (dict(real=np.zeros((10, 8))), "real must be"),
+        (dict(real=np.full((10, 8, 3), np.nan)), "NaN"),
+        (dict(every=0), "every must be a positive integer"),
+        (
+            dict(classifier_runs=1.5),
+            "classifier_runs must be a positive integer",
+        ),
+        (
+            dict(classifier_steps=True),
+            "classifier_steps must be a positive integer",
+        ),
+    ],
+)
 def test_keep_best_samples_invalid_arguments(kwargs, message):
     from keras_rgan.callbacks import KeepBestSamples
 

@@ -40,8 +40,11 @@ def test_train_then_generate_end_to_end(tmp_path):
     for name in ("out.csv", "out.npy"):
         output = str(tmp_path / name)
         result = run_cli(
-            "generate", f"--saved_model={last_line}", "--num_samples=3",
-            "--seed=5", f"--output={output}",
+            "generate",
+            f"--saved_model={last_line}",
+            "--num_samples=3",
+            "--seed=5",
+            f"--output={output}",
         )
         assert result.returncode == 0, result.stderr[-3000:]
         assert result.stdout.strip().splitlines()[-1] == output
@@ -85,7 +88,11 @@ def _bad_inputs(folder):
     with open(os.path.join(folder, "file"), "w") as f:
         f.write("not a folder")
     x = np.zeros((4, 24, 2))
-    np.savez(os.path.join(folder, "negative.npz"), x=x, labels=np.array([0, 1, -1, 0]))
+    np.savez(
+        os.path.join(folder, "negative.npz"),
+        x=x,
+        labels=np.array([0, 1, -1, 0]),
+    )
     np.savez(os.path.join(folder, "fewer.npz"), x=x, labels=np.array([0, 1]))
     np.savez(os.path.join(folder, "nolabels.npz"), x=x)
 
@@ -105,7 +112,10 @@ def bad_inputs(tmp_path):
         (["train", "--dataset=csv:TMP/words.csv"], "Column 'b' of"),
         (["train", "--dataset=csv:TMP/empty.csv"], "is empty"),
         (["train", "--dataset=csv:TMP/short.csv"], "fewer than seq_len=24"),
-        (["train", "--dataset=npz:TMP/negative.npz"], "labels must be >= 0, got -1"),
+        (
+            ["train", "--dataset=npz:TMP/negative.npz"],
+            "labels must be >= 0, got -1",
+        ),
         (["train", "--dataset=npz:TMP/fewer.npz"], "2 labels for 4 sequences"),
         (["train", "--dataset=npz:TMP/nolabels.npz"], "missing ['labels']"),
         (["train", "--conditional"], "--conditional needs labelled data"),
@@ -132,19 +142,33 @@ def bad_inputs(tmp_path):
             ["train", "--dataset=csv:TMP/short.csv", "--id_column=zzz"],
             "The id column 'zzz' is not in",
         ),
-        (["train", "--time_column=t"], "id_column and time_column need csv:PATH"),
+        (
+            ["train", "--time_column=t"],
+            "id_column and time_column need csv:PATH",
+        ),
         (
             ["train", "--dataset=csv:TMP/short.csv", "--time_column=a"],
             "time_column needs id_column",
         ),
         (
-            ["train", "--model=timegan", "--dataset=csv:TMP/short.csv", "--id_column=a"],
+            [
+                "train",
+                "--model=timegan",
+                "--dataset=csv:TMP/short.csv",
+                "--id_column=a",
+            ],
             "timegan does not learn variable lengths",
         ),
         (["train", "--dataset=tfds:mnsit"], "Unknown TFDS dataset 'mnsit'"),
-        (["fit"], "Expected a command, one of train, generate, evaluate; got fit"),
+        (
+            ["fit"],
+            "Expected a command, one of train, generate, evaluate; got fit",
+        ),
         (["evaluate", "--output_dir=x"], "--saved_model is required"),
-        (["evaluate", "--saved_model=/no/model", "--output_dir=x"], "No SavedModel at /no/model"),
+        (
+            ["evaluate", "--saved_model=/no/model", "--output_dir=x"],
+            "No SavedModel at /no/model",
+        ),
         (["train", "extra"], "Unexpected arguments: extra"),
         (["generate", "--output=x.npy"], "--saved_model is required"),
         (

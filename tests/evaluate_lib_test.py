@@ -12,8 +12,13 @@ from keras_rgan import train_lib
 def export(tmp_path_factory):
     base = tmp_path_factory.mktemp("eval")
     config = train_lib.TrainConfig(
-        dataset="stocks", seq_len=8, batch_size=64, epochs=1, units=4,
-        export_dir=str(base / "stocks"), verbose=0,
+        dataset="stocks",
+        seq_len=8,
+        batch_size=64,
+        epochs=1,
+        units=4,
+        export_dir=str(base / "stocks"),
+        verbose=0,
     )
     return train_lib.train(config).export_path
 
@@ -28,12 +33,25 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
         assert json.load(f) == json.loads(json.dumps(scores))
     assert scores["dataset"] == "stocks" and scores["num_samples"] == 400
     assert 0.0 <= scores["discriminative"] <= 0.5
-    for key in ("predictive", "predictive_real", "mmd", "diversity", "memorisation"):
+    for key in (
+        "predictive",
+        "predictive_real",
+        "mmd",
+        "diversity",
+        "memorisation",
+    ):
         assert key in scores
-    for name in ("embeddings.png", "sequences.png", "saliency.png", "history.png"):
+    for name in (
+        "embeddings.png",
+        "sequences.png",
+        "saliency.png",
+        "history.png",
+    ):
         assert os.path.getsize(os.path.join(out, name)) > 1000
     saliency = np.load(os.path.join(out, "saliency.npz"))
-    assert saliency["real"].shape == (8, 8, 6) and saliency["synthetic"].shape == (8, 8, 6)
+    assert saliency["real"].shape == (8, 8, 6) and saliency[
+        "synthetic"
+    ].shape == (8, 8, 6)
     assert np.isfinite(saliency["real"]).all()
     assert "discriminative score" in table
     # A second run into the same folder is refused; nothing is overwritten.
@@ -44,14 +62,26 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
 @pytest.mark.parametrize(
     "overrides, error, message",
     [
-        ({"saved_model": "/no/model"}, FileNotFoundError, "No SavedModel at /no/model"),
-        ({"dataset": "sines"}, ValueError, "has 5 features but the model makes 6"),
+        (
+            {"saved_model": "/no/model"},
+            FileNotFoundError,
+            "No SavedModel at /no/model",
+        ),
+        (
+            {"dataset": "sines"},
+            ValueError,
+            "has 5 features but the model makes 6",
+        ),
         ({"num_samples": 1}, ValueError, "num_samples must be at least 2"),
     ],
 )
 def test_bad_requests_are_named(export, tmp_path, overrides, error, message):
     config = evaluate_lib.EvaluateConfig(
-        **{"saved_model": export, "output_dir": str(tmp_path / "o"), **overrides}
+        **{
+            "saved_model": export,
+            "output_dir": str(tmp_path / "o"),
+            **overrides,
+        }
     )
     with pytest.raises(error, match=message):
         config.validate()
@@ -67,7 +97,9 @@ MODEL_OPTIONS = {
 }
 
 
-@pytest.mark.parametrize("kind", ["variable_length", "conditional", *MODEL_OPTIONS])
+@pytest.mark.parametrize(
+    "kind", ["variable_length", "conditional", *MODEL_OPTIONS]
+)
 def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
     """Lengths, labels and every model of `keras-rgan train`."""
     from tests.data.long_format_test import write_long_csv
@@ -76,29 +108,46 @@ def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
     if kind == "variable_length":
         lengths = np.random.default_rng(0).choice([3, 5, 8], size=150)
         path = write_long_csv(tmp_path / "long.csv", lengths)
-        data = dict(dataset=f"csv:{path}", id_column="patient", time_column="time")
+        data = dict(
+            dataset=f"csv:{path}", id_column="patient", time_column="time"
+        )
     elif kind == "conditional":
         np.savez(tmp_path / "labelled.npz", x=x, labels=np.arange(150) % 3)
-        data = dict(dataset=f"npz:{tmp_path / 'labelled.npz'}", conditional=True)
+        data = dict(
+            dataset=f"npz:{tmp_path / 'labelled.npz'}", conditional=True
+        )
     else:
         np.save(tmp_path / "data.npy", x)
         data = dict(
-            dataset=f"npy:{tmp_path / 'data.npy'}", model=kind, **MODEL_OPTIONS[kind]
+            dataset=f"npy:{tmp_path / 'data.npy'}",
+            model=kind,
+            **MODEL_OPTIONS[kind],
         )
     config = train_lib.TrainConfig(
-        seq_len=8, batch_size=32, epochs=1, units=4, verbose=0,
-        export_dir=str(tmp_path / "export"), **data,
+        seq_len=8,
+        batch_size=32,
+        epochs=1,
+        units=4,
+        verbose=0,
+        export_dir=str(tmp_path / "export"),
+        **data,
     )
     export = train_lib.train(config).export_path
     scores, table = evaluate_lib.evaluate(
         evaluate_lib.EvaluateConfig(
-            saved_model=export, output_dir=str(tmp_path / "out"), num_samples=100,
+            saved_model=export,
+            output_dir=str(tmp_path / "out"),
+            num_samples=100,
             saliency_samples=4,
         )
     )
     assert 0.0 <= scores["discriminative"] <= 0.5
-    assert np.isfinite(scores["predictive"]) and np.isfinite(scores["predictive_real"])
-    assert np.isfinite(scores["mmd"]["mmd2"]) and "discriminative score" in table
+    assert np.isfinite(scores["predictive"]) and np.isfinite(
+        scores["predictive_real"]
+    )
+    assert (
+        np.isfinite(scores["mmd"]["mmd2"]) and "discriminative score" in table
+    )
     saliency = np.load(tmp_path / "out" / "saliency.npz")
     assert saliency["synthetic"].shape == (4, 8, 2)
     assert np.isfinite(saliency["synthetic"]).all()

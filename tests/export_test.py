@@ -27,7 +27,9 @@ def trained():
 def exported(trained, tmp_path_factory):
     gan, _ = trained
     base = str(tmp_path_factory.mktemp("exports") / "sines")
-    path = keras_rgan.export_saved_model(gan, base, feature_names=["a", "b", "c"])
+    path = keras_rgan.export_saved_model(
+        gan, base, feature_names=["a", "b", "c"]
+    )
     return path, tf.saved_model.load(path)
 
 
@@ -43,17 +45,28 @@ def test_signatures_names_shapes_and_dtypes(exported):
     path, loaded = exported
     assert os.path.basename(path) == "1"
     assert set(loaded.signatures) == {
-        "serving_default", "generate_from_noise", "discriminate"
+        "serving_default",
+        "generate_from_noise",
+        "discriminate",
     }
     inputs = loaded.signatures["serving_default"].structured_input_signature[1]
-    assert inputs["num_samples"].dtype == tf.int32 and inputs["num_samples"].shape == ()
+    assert (
+        inputs["num_samples"].dtype == tf.int32
+        and inputs["num_samples"].shape == ()
+    )
     assert inputs["seed"].dtype == tf.int64 and inputs["seed"].shape == ()
     out = serve(loaded, 6, 1)
     assert out.shape == (6, helpers.SEQ_LEN, helpers.NUM_FEATURES)
     assert out.dtype == np.float32
     noise = np.zeros((2, helpers.SEQ_LEN, helpers.LATENT_DIM), "float32")
-    from_noise = loaded.signatures["generate_from_noise"](noise=tf.constant(noise))
-    assert from_noise["sequences"].shape == (2, helpers.SEQ_LEN, helpers.NUM_FEATURES)
+    from_noise = loaded.signatures["generate_from_noise"](
+        noise=tf.constant(noise)
+    )
+    assert from_noise["sequences"].shape == (
+        2,
+        helpers.SEQ_LEN,
+        helpers.NUM_FEATURES,
+    )
 
 
 def test_served_sequences_are_deterministic_per_seed_and_match_generate(
@@ -63,7 +76,9 @@ def test_served_sequences_are_deterministic_per_seed_and_match_generate(
     _, loaded = exported
     np.testing.assert_array_equal(serve(loaded, 4, 7), serve(loaded, 4, 7))
     assert not np.allclose(serve(loaded, 4, 7), serve(loaded, 4, 8))
-    np.testing.assert_allclose(serve(loaded, 4, 7), gan.generate(4, seed=7), rtol=1e-5)
+    np.testing.assert_allclose(
+        serve(loaded, 4, 7), gan.generate(4, seed=7), rtol=1e-5
+    )
 
 
 def test_served_values_are_in_original_units(trained, exported):
@@ -76,7 +91,9 @@ def test_served_values_are_in_original_units(trained, exported):
 
 
 @pytest.mark.parametrize("num_samples", [0, -3, 100_001])
-def test_out_of_range_num_samples_is_rejected_in_the_graph(exported, num_samples):
+def test_out_of_range_num_samples_is_rejected_in_the_graph(
+    exported, num_samples
+):
     _, loaded = exported
     with pytest.raises(tf.errors.InvalidArgumentError, match="num_samples"):
         serve(loaded, num_samples, 1)
@@ -140,7 +157,9 @@ def test_saved_model_cli_lists_both_signatures(exported):
     cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
     result = subprocess.run(
         [cli, "show", "--all", "--dir", path],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "signature_def['serving_default']" in result.stdout

@@ -20,7 +20,9 @@ def test_default_sines_training_exports_a_useful_model(tmp_path):
     assert samples.shape == (2000, 24, 5)
     real = keras_rgan.data.sine_waves(2000, 24, 5, seed=1)
     # Per-feature, per-step means and spreads close to the real data's.
-    np.testing.assert_allclose(samples.mean(axis=0), real.mean(axis=0), atol=0.08)
+    np.testing.assert_allclose(
+        samples.mean(axis=0), real.mean(axis=0), atol=0.08
+    )
     np.testing.assert_allclose(samples.std(axis=0), real.std(axis=0), atol=0.08)
     # Sine-like smoothness: steps change little, as in the real data.
     real_step = np.abs(np.diff(real, axis=1)).mean()

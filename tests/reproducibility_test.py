@@ -18,27 +18,41 @@ from tests import helpers
 
 def _train(tmp_path, name):
     command = [
-        sys.executable, "-m", "keras_rgan.cli", "train", "--deterministic",
-        "--num_sequences=200", "--seq_len=8", "--batch_size=32", "--units=8",
-        "--epochs=2", "--seed=11", f"--model_dir={tmp_path / name}",
+        sys.executable,
+        "-m",
+        "keras_rgan.cli",
+        "train",
+        "--deterministic",
+        "--num_sequences=200",
+        "--seq_len=8",
+        "--batch_size=32",
+        "--units=8",
+        "--epochs=2",
+        "--seed=11",
+        f"--model_dir={tmp_path / name}",
         f"--export_dir={tmp_path / name / 'export'}",
     ]
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    result = subprocess.run(command, capture_output=True, text=True, env=env,
-                            timeout=600)
+    result = subprocess.run(
+        command, capture_output=True, text=True, env=env, timeout=600
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout.strip().splitlines()[-1]
 
 
 def test_two_seeded_deterministic_trainings_are_bit_identical(tmp_path):
     exports = [_train(tmp_path, "a"), _train(tmp_path, "b")]
-    models = [keras.saving.load_model(str(tmp_path / n / "model.keras")) for n in "ab"]
+    models = [
+        keras.saving.load_model(str(tmp_path / n / "model.keras")) for n in "ab"
+    ]
     for wa, wb in zip(models[0].get_weights(), models[1].get_weights()):
         np.testing.assert_array_equal(wa, wb)
     served = [
-        tf.saved_model.load(path).signatures["serving_default"](
+        tf.saved_model.load(path)
+        .signatures["serving_default"](
             num_samples=tf.constant(16), seed=tf.constant(3, tf.int64)
-        )["sequences"].numpy()
+        )["sequences"]
+        .numpy()
         for path in exports
     ]
     np.testing.assert_array_equal(served[0], served[1])
@@ -49,9 +63,9 @@ def test_one_loaded_model_serves_many_threads(tmp_path):
     path = keras_rgan.export_saved_model(gan, str(tmp_path / "m"))
     serve = tf.saved_model.load(path).signatures["serving_default"]
     expected = {
-        seed: serve(num_samples=tf.constant(4), seed=tf.constant(seed, tf.int64))[
-            "sequences"
-        ].numpy()
+        seed: serve(
+            num_samples=tf.constant(4), seed=tf.constant(seed, tf.int64)
+        )["sequences"].numpy()
         for seed in range(8)
     }
     errors = []
@@ -59,12 +73,18 @@ def test_one_loaded_model_serves_many_threads(tmp_path):
     def worker(seed):
         try:
             for _ in range(100):
-                out = serve(num_samples=tf.constant(4), seed=tf.constant(seed, tf.int64))
-                np.testing.assert_array_equal(out["sequences"].numpy(), expected[seed])
+                out = serve(
+                    num_samples=tf.constant(4), seed=tf.constant(seed, tf.int64)
+                )
+                np.testing.assert_array_equal(
+                    out["sequences"].numpy(), expected[seed]
+                )
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=worker, args=(seed,)) for seed in range(8)]
+    threads = [
+        threading.Thread(target=worker, args=(seed,)) for seed in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -26,12 +26,16 @@ def export_path(name):
 
 
 def metadata(name):
-    with open(os.path.join(export_path(name), "assets.extra", "keras_rgan.json")) as f:
+    with open(
+        os.path.join(export_path(name), "assets.extra", "keras_rgan.json")
+    ) as f:
         return json.load(f)
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
-def test_shipped_export_is_small_documented_and_generates_in_a_fresh_process(name):
+def test_shipped_export_is_small_documented_and_generates_in_a_fresh_process(
+    name,
+):
     path = export_path(name)
     size = sum(
         os.path.getsize(os.path.join(folder, f))
@@ -60,7 +64,12 @@ print(x.shape, float(x.min()), float(x.max()), out["lengths"].numpy().tolist()[:
     assert printed.startswith(str((50,) + shape))
     low, high = (float(v) for v in printed.split(")")[1].split()[:2])
     span = value_range[1] - value_range[0]
-    assert value_range[0] - 0.05 * span <= low <= high <= value_range[1] + 0.05 * span
+    assert (
+        value_range[0] - 0.05 * span
+        <= low
+        <= high
+        <= value_range[1] + 0.05 * span
+    )
     assert high - low > 0.1 * span  # not collapsed to a constant
 
 
@@ -69,16 +78,31 @@ def test_saved_model_cli_shows_and_runs_a_shipped_export():
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     show = subprocess.run(
         [cli, "show", "--all", "--dir", export_path("sines")],
-        capture_output=True, text=True, timeout=300, env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     assert show.returncode == 0, show.stderr[-2000:]
     for signature in ("serving_default", "generate_from_noise", "discriminate"):
         assert f"signature_def['{signature}']" in show.stdout
     run = subprocess.run(
-        [cli, "run", "--dir", export_path("sines"), "--tag_set", "serve",
-         "--signature_def", "serving_default",
-         "--input_exprs", "num_samples=3;seed=7"],
-        capture_output=True, text=True, timeout=300, env=env,
+        [
+            cli,
+            "run",
+            "--dir",
+            export_path("sines"),
+            "--tag_set",
+            "serve",
+            "--signature_def",
+            "serving_default",
+            "--input_exprs",
+            "num_samples=3;seed=7",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert "Result for output key sequences" in run.stdout
@@ -88,7 +112,9 @@ def test_saved_model_cli_shows_and_runs_a_shipped_export():
 def test_readme_grpc_request_matches_the_signature():
     loaded = tf.saved_model.load(export_path("sines"))
     request = serving.predict_request(
-        "sines", "serving_default", {"num_samples": np.int32(4), "seed": np.int64(7)}
+        "sines",
+        "serving_default",
+        {"num_samples": np.int32(4), "seed": np.int64(7)},
     )
     _, specs = loaded.signatures["serving_default"].structured_input_signature
     assert request.model_spec.name == "sines"
@@ -98,8 +124,10 @@ def test_readme_grpc_request_matches_the_signature():
         assert proto.dtype == spec.dtype.as_datatype_enum
         assert len(proto.tensor_shape.dim) == spec.shape.rank
     readme = open(os.path.join(ROOT, "README.md")).read()
-    assert 'predict_request("sines", "serving_default", {"num_samples": np.int32(4), ' \
+    assert (
+        'predict_request("sines", "serving_default", {"num_samples": np.int32(4), '
         '"seed": np.int64(7)})' in readme
+    )
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
@@ -120,7 +148,9 @@ def test_models_config_serves_every_shipped_model():
     from tensorflow_serving.config import model_server_config_pb2
 
     with open(os.path.join(ROOT, "saved_models", "models.config")) as f:
-        config = text_format.Parse(f.read(), model_server_config_pb2.ModelServerConfig())
+        config = text_format.Parse(
+            f.read(), model_server_config_pb2.ModelServerConfig()
+        )
     models = {c.name: c.base_path for c in config.model_config_list.config}
     assert models == {name: f"/models/{name}" for name in SHIPPED}
     for name in models:

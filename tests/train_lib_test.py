@@ -3,7 +3,6 @@ import json
 import os
 
 import keras
-
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -36,11 +35,19 @@ def test_train_on_stocks_serves_dollars_and_shares(tmp_path):
 @pytest.mark.parametrize(
     "overrides, signatures",
     [
-        ({"cell": "tanh"}, {"serving_default", "generate_from_noise", "discriminate"}),
+        (
+            {"cell": "tanh"},
+            {"serving_default", "generate_from_noise", "discriminate"},
+        ),
         (
             {"condition_steps": 4, "cell": "lstm"},
-            {"serving_default", "generate_from_noise", "discriminate",
-             "continue_sequences", "generate_long"},
+            {
+                "serving_default",
+                "generate_from_noise",
+                "discriminate",
+                "continue_sequences",
+                "generate_long",
+            },
         ),
     ],
 )
@@ -58,15 +65,22 @@ def test_train_crgan_exports_its_signatures(tmp_path, overrides, signatures):
 
 def test_train_timegan_runs_its_phases_and_exports(tmp_path):
     config = train_lib.TrainConfig(
-        model="timegan", export_dir=str(tmp_path / "timegan"),
-        embedding_epochs=1, supervised_epochs=1,
+        model="timegan",
+        export_dir=str(tmp_path / "timegan"),
+        embedding_epochs=1,
+        supervised_epochs=1,
         **{**TINY, "epochs": 3},
     )
     result = train_lib.train(config)
     assert result.model.phase == "joint"
     assert result.model.generator.cell == "gru"
     assert os.path.isdir(result.export_path)
-    assert set(result.history.history) == {"e_loss", "s_loss", "d_loss", "g_loss"}
+    assert set(result.history.history) == {
+        "e_loss",
+        "s_loss",
+        "d_loss",
+        "g_loss",
+    }
 
 
 def test_same_seed_same_model(tmp_path):
@@ -81,12 +95,17 @@ def test_same_seed_same_model(tmp_path):
     "overrides, expected",
     [
         ({"unroll": "auto", "seq_len": 8}, True),  # no GPU here
-        ({"unroll": "auto", "seq_len": train_lib.AUTO_UNROLL_MAX_STEPS + 1}, False),
+        (
+            {"unroll": "auto", "seq_len": train_lib.AUTO_UNROLL_MAX_STEPS + 1},
+            False,
+        ),
         ({"unroll": "on", "seq_len": 100}, True),
         ({"unroll": "off", "seq_len": 8}, False),
     ],
 )
-def test_unroll_choice_reaches_every_recurrent_layer(overrides, expected, tmp_path):
+def test_unroll_choice_reaches_every_recurrent_layer(
+    overrides, expected, tmp_path
+):
     assert not tf.config.list_physical_devices("GPU")
     config = train_lib.TrainConfig(**{**TINY, **overrides})
     for model in ("rgan", "crgan", "timegan"):
@@ -133,28 +152,64 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
         ({"seq_len": 1}, ValueError, "seq_len must be at least 2"),
         ({"batch_size": 0}, ValueError, "batch_size must be a positive"),
         ({"epochs": -1}, ValueError, "epochs must be a positive"),
-        ({"epochs": 2.5}, ValueError, "epochs must be a positive integer .or None"),
-        ({"g_learning_rate": 0.0}, ValueError, "g_learning_rate must be positive"),
+        (
+            {"epochs": 2.5},
+            ValueError,
+            "epochs must be a positive integer .or None",
+        ),
+        (
+            {"g_learning_rate": 0.0},
+            ValueError,
+            "g_learning_rate must be positive",
+        ),
         ({"dataset": "csv:/no/such.csv"}, FileNotFoundError, "/no/such.csv"),
         ({"batch_size": 65}, ValueError, "fewer than batch_size=65"),
         ({"model": "crgan", "cell": "rnn"}, ValueError, "Unknown cell 'rnn'"),
         ({"cell": "tanh"}, ValueError, "needs --model=crgan"),
-        ({"condition_steps": 2}, ValueError, "condition_steps needs --model=crgan"),
+        (
+            {"condition_steps": 2},
+            ValueError,
+            "condition_steps needs --model=crgan",
+        ),
         (
             {"model": "crgan", "condition_steps": 8},
             ValueError,
             r"condition_steps must be in \[0, seq_len=8\)",
         ),
-        ({"model": "crgan", "dense_units": [0]}, ValueError, "dense_units must be"),
+        (
+            {"model": "crgan", "dense_units": [0]},
+            ValueError,
+            "dense_units must be",
+        ),
         ({"loss": "hinge"}, ValueError, "Unknown GAN loss 'hinge'"),
-        ({"model": "timegan", "condition_steps": 2}, ValueError, "needs --model=crgan"),
-        ({"model": "timegan", "embedding_epochs": -1}, ValueError, "must be >= 0"),
+        (
+            {"model": "timegan", "condition_steps": 2},
+            ValueError,
+            "needs --model=crgan",
+        ),
+        (
+            {"model": "timegan", "embedding_epochs": -1},
+            ValueError,
+            "must be >= 0",
+        ),
         ({"d_steps": 0}, ValueError, "d_steps must be a positive integer"),
-        ({"generator_ema": 1.0}, ValueError, r"generator_ema must be in \[0, 1\)"),
+        (
+            {"generator_ema": 1.0},
+            ValueError,
+            r"generator_ema must be in \[0, 1\)",
+        ),
         ({"lr_decay": "step"}, ValueError, "Unknown lr_decay 'step'"),
         ({"unroll": "yes"}, ValueError, "Unknown unroll 'yes'"),
-        ({"model": "timegan", "lr_decay": "cosine"}, ValueError, "lr_decay needs"),
-        ({"select_every": -1}, ValueError, "select_every must be a non-negative"),
+        (
+            {"model": "timegan", "lr_decay": "cosine"},
+            ValueError,
+            "lr_decay needs",
+        ),
+        (
+            {"select_every": -1},
+            ValueError,
+            "select_every must be a non-negative",
+        ),
         ({"latent_dim": -1}, ValueError, "latent_dim must be a non-negative"),
         (
             {"latent_dim": 0, "sequence_latent_dim": 0},
@@ -177,22 +232,34 @@ def test_existing_model_dir_and_file_export_path_are_refused(tmp_path):
     (tmp_path / "run").mkdir()
     (tmp_path / "run" / "model.keras").write_text("earlier work")
     with pytest.raises(ValueError, match="already holds a trained model.keras"):
-        train_lib.TrainConfig(model_dir=str(tmp_path / "run"), **TINY).validate()
+        train_lib.TrainConfig(
+            model_dir=str(tmp_path / "run"), **TINY
+        ).validate()
     (tmp_path / "file").write_text("x")
     with pytest.raises(ValueError, match="is a file"):
-        train_lib.TrainConfig(export_dir=str(tmp_path / "file"), **TINY).validate()
+        train_lib.TrainConfig(
+            export_dir=str(tmp_path / "file"), **TINY
+        ).validate()
     assert (tmp_path / "run" / "model.keras").read_text() == "earlier work"
 
 
-def test_long_format_csv_trains_and_serves_the_data_length_distribution(tmp_path):
+def test_long_format_csv_trains_and_serves_the_data_length_distribution(
+    tmp_path,
+):
     from tests.data.long_format_test import write_long_csv
 
     rng = np.random.default_rng(0)
     data_lengths = rng.choice([2, 4, 5, 8], size=240, p=[0.1, 0.2, 0.3, 0.4])
     path = write_long_csv(tmp_path / "long.csv", data_lengths)
     config = train_lib.TrainConfig(
-        dataset=f"csv:{path}", id_column="patient", time_column="time",
-        seq_len=8, batch_size=32, units=4, epochs=1, verbose=0,
+        dataset=f"csv:{path}",
+        id_column="patient",
+        time_column="time",
+        seq_len=8,
+        batch_size=32,
+        units=4,
+        epochs=1,
+        verbose=0,
         export_dir=str(tmp_path / "export"),
     )
     result = train_lib.train(config)
@@ -202,8 +269,12 @@ def test_long_format_csv_trains_and_serves_the_data_length_distribution(tmp_path
         num_samples=tf.constant(4000), seed=tf.constant(0, tf.int64)
     )
     served_lengths = served["lengths"].numpy()
-    data_share = np.bincount(train_data.lengths, minlength=9) / len(train_data.lengths)
-    served_share = np.bincount(served_lengths, minlength=9) / len(served_lengths)
+    data_share = np.bincount(train_data.lengths, minlength=9) / len(
+        train_data.lengths
+    )
+    served_share = np.bincount(served_lengths, minlength=9) / len(
+        served_lengths
+    )
     # Total variation distance between the two length distributions.
     assert 0.5 * np.abs(data_share - served_share).sum() < 0.03
     sequences = served["sequences"].numpy()
@@ -215,8 +286,14 @@ def test_tfds_mnist_trains_label_conditional_offline(tmp_path):
     import tensorflow_datasets as tfds
 
     config = train_lib.TrainConfig(
-        dataset="tfds:mnist", seq_len=28, conditional=True, num_sequences=40,
-        batch_size=16, units=4, epochs=1, verbose=0,
+        dataset="tfds:mnist",
+        seq_len=28,
+        conditional=True,
+        num_sequences=40,
+        batch_size=16,
+        units=4,
+        epochs=1,
+        verbose=0,
         export_dir=str(tmp_path / "export"),
     )
     with tfds.testing.mock_data(num_examples=40):
@@ -228,7 +305,10 @@ def test_tfds_mnist_trains_label_conditional_offline(tmp_path):
         labels=tf.constant([0, 1], tf.int32), seed=tf.constant(0, tf.int64)
     )
     assert served["sequences"].shape == (2, 28, 28)
-    assert 0 <= served["sequences"].numpy().min() and served["sequences"].numpy().max() <= 255
+    assert (
+        0 <= served["sequences"].numpy().min()
+        and served["sequences"].numpy().max() <= 255
+    )
     with pytest.raises(ValueError, match="28 steps but seq_len=24"):
         with tfds.testing.mock_data(num_examples=4):
             train_lib.load_data(train_lib.TrainConfig(dataset="tfds:mnist"))
@@ -240,7 +320,9 @@ def test_default_epochs_make_the_default_step_budget(tmp_path, monkeypatch):
     # saved as a number, with the learning rate decaying over those 6 steps.
     monkeypatch.setattr(train_lib, "DEFAULT_TRAIN_STEPS", 7)
     config = train_lib.TrainConfig(
-        **{**TINY, "epochs": None}, lr_decay="cosine", select_every=0,
+        **{**TINY, "epochs": None},
+        lr_decay="cosine",
+        select_every=0,
         model_dir=str(tmp_path / "run"),
     )
     result = train_lib.train(config)
@@ -249,14 +331,18 @@ def test_default_epochs_make_the_default_step_budget(tmp_path, monkeypatch):
     saved = json.loads((tmp_path / "run" / train_lib.CONFIG_FILE).read_text())
     assert saved["epochs"] == 2
     assert config.epochs is None  # the caller's config is left as it was
-    assert float(result.model.g_optimizer.learning_rate) == pytest.approx(0.0, abs=1e-9)
+    assert float(result.model.g_optimizer.learning_rate) == pytest.approx(
+        0.0, abs=1e-9
+    )
 
 
 def test_model_dir_holds_tensorboard_scalars_and_sample_images(tmp_path):
     from tensorboard.backend.event_processing import plugin_event_accumulator
 
     model_dir = tmp_path / "run"
-    train_lib.train(train_lib.TrainConfig(**{**TINY, "epochs": 2}, model_dir=str(model_dir)))
+    train_lib.train(
+        train_lib.TrainConfig(**{**TINY, "epochs": 2}, model_dir=str(model_dir))
+    )
     logs = model_dir / "logs"
 
     def tags(folder):
@@ -300,7 +386,9 @@ def test_select_every_exports_the_best_scored_epoch(tmp_path):
     from keras_rgan import export
 
     config = train_lib.TrainConfig(
-        **{**TINY, "epochs": 3}, select_every=2, export_dir=str(tmp_path / "export")
+        **{**TINY, "epochs": 3},
+        select_every=2,
+        export_dir=str(tmp_path / "export"),
     )
     result = train_lib.train(config)
     selection = export.read_metadata(result.export_path)["selection"]

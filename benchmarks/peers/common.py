@@ -111,7 +111,9 @@ def serve(channel, info, handlers):
         request = channel.recv()
         if request["cmd"] == "quit":
             return
-        channel.send(ok=True, **handlers[request["cmd"]](**request.get("args", {})))
+        channel.send(
+            ok=True, **handlers[request["cmd"]](**request.get("args", {}))
+        )
 
 
 def run(main):
@@ -145,8 +147,14 @@ class PausingLoop:
     """
 
     def __init__(
-        self, channel, joint_desc, pretrain_descs, pretrain_steps, startup_warmup,
-        info_fn, generate_fn,
+        self,
+        channel,
+        joint_desc,
+        pretrain_descs,
+        pretrain_steps,
+        startup_warmup,
+        info_fn,
+        generate_fn,
     ):
         self.channel = channel
         self.joint_desc = joint_desc
@@ -190,7 +198,9 @@ class PausingLoop:
                 return
             if request["cmd"] == "generate":
                 times = time_calls(
-                    lambda: self.generate_fn(args["num"]), args["repeats"], "generate"
+                    lambda: self.generate_fn(args["num"]),
+                    args["repeats"],
+                    "generate",
                 )
                 self.channel.send(ok=True, ms=summarise(times))
                 continue
@@ -205,7 +215,8 @@ class PausingLoop:
                 self.joint_iterations += 1
                 stamps.append(time.perf_counter())
             changes = {
-                key: value - before.get(key, 0) for key, value in self.counters.items()
+                key: value - before.get(key, 0)
+                for key, value in self.counters.items()
             }
             self.channel.send(
                 ok=True,

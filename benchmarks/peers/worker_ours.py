@@ -21,7 +21,10 @@ def write_data(config, channel):
     import keras_rgan
 
     x = keras_rgan.data.sine_waves(
-        config["num_sequences"], config["seq_len"], config["num_features"], seed=0
+        config["num_sequences"],
+        config["seq_len"],
+        config["num_features"],
+        seed=0,
     )
     np.save(config["data_path"], x)
     channel.send(ok=True, shape=list(x.shape))
@@ -40,19 +43,34 @@ def main(config, channel):
     import keras_rgan
 
     x = np.load(config["data_path"])
-    dataset = keras_rgan.data.make_dataset(x, config["batch_size"], seed=0).repeat()
+    dataset = keras_rgan.data.make_dataset(
+        x, config["batch_size"], seed=0
+    ).repeat()
     task, _, variant = config["task"].partition("_")
     unroll = variant == "unrolled"
     standard = task == "rgan" and variant in ("loop", "unrolled")
     recurrence = {
-        ("rgan", ""): "each LSTM one fused BlockLSTM kernel (FusedLSTM, the CPU default)",
-        ("rgan", "loop"): "Keras's standard LSTM kernels as a loop (standard_kernels())",
-        ("rgan", "unrolled"): "Keras's standard LSTM kernels unrolled (unroll=True, "
+        (
+            "rgan",
+            "",
+        ): "each LSTM one fused BlockLSTM kernel (FusedLSTM, the CPU default)",
+        (
+            "rgan",
+            "loop",
+        ): "Keras's standard LSTM kernels as a loop (standard_kernels())",
+        (
+            "rgan",
+            "unrolled",
+        ): "Keras's standard LSTM kernels unrolled (unroll=True, "
         "standard_kernels())",
         ("timegan", ""): "recurrences as loops",
         ("timegan", "unrolled"): "unrolled recurrences (unroll=True)",
     }[(task, variant)]
-    kernels = keras_rgan.layers.standard_kernels if standard else contextlib.nullcontext
+    kernels = (
+        keras_rgan.layers.standard_kernels
+        if standard
+        else contextlib.nullcontext
+    )
     with kernels():  # Traces (in the warm-up) with the chosen LSTM kernels.
         _run(config, channel, task, unroll, recurrence, dataset)
 
@@ -111,7 +129,11 @@ def _run(config, channel, task, unroll, recurrence, dataset):
         parameters = {
             name: count(getattr(gan, name))
             for name in (
-                "embedder", "recovery", "generator", "supervisor", "discriminator"
+                "embedder",
+                "recovery",
+                "generator",
+                "supervisor",
+                "discriminator",
             )
         }
         model = (
@@ -130,7 +152,9 @@ def _run(config, channel, task, unroll, recurrence, dataset):
     gan.fit(dataset, steps_per_epoch=config["warmup"] + 2, epochs=1, verbose=0)
     gan.generate(config["num_generate"], seed=0)
     info = {
-        "versions": common.versions("keras-rgan", "keras", "tensorflow", "numpy"),
+        "versions": common.versions(
+            "keras-rgan", "keras", "tensorflow", "numpy"
+        ),
         "model": model,
         "parameters": parameters,
         "step": step,
@@ -144,7 +168,10 @@ def _run(config, channel, task, unroll, recurrence, dataset):
 
     def train(steps, warmup):
         ms = common.keras_fit_step_ms(keras, gan, dataset, steps, warmup)
-        return {"ms": common.summarise(ms), "phase": getattr(gan, "phase", None)}
+        return {
+            "ms": common.summarise(ms),
+            "phase": getattr(gan, "phase", None),
+        }
 
     def generate(num, repeats):
         times = common.time_calls(

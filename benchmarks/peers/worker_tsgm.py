@@ -52,7 +52,9 @@ def gan_worker(config, channel, keras, tf, np, x):
         ],
         name="discriminator",
     )
-    gan = GAN(discriminator=discriminator, generator=generator, latent_dim=latent_dim)
+    gan = GAN(
+        discriminator=discriminator, generator=generator, latent_dim=latent_dim
+    )
     gan.compile(
         d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
@@ -158,7 +160,10 @@ def timegan_worker(config, channel, keras, tf, np, x):
     loop = common.PausingLoop(
         channel,
         joint_desc="GAN with embedding - training",
-        pretrain_descs=["Autoencoder - training", "Adversarial Supervised - training"],
+        pretrain_descs=[
+            "Autoencoder - training",
+            "Adversarial Supervised - training",
+        ],
         pretrain_steps=config["pretrain_steps"],
         startup_warmup=config["startup_warmup"],
         info_fn=info,
@@ -184,7 +189,6 @@ def main(config, channel):
     import keras
     import numpy as np
     import tensorflow as tf
-
     import tsgm  # noqa: F401 - sets tsgm's backend before its models are used.
 
     x = np.load(config["data_path"]).astype("float32")

@@ -30,7 +30,6 @@ def count(model):
 def main(config, channel):
     import numpy as np
     import pandas as pd
-
     import ydata_synthetic.synthesizers.timeseries.timegan.model as timegan_module
     from ydata_synthetic.synthesizers.base import ModelParameters
     from ydata_synthetic.synthesizers.base import TrainParameters
@@ -88,7 +87,10 @@ def main(config, channel):
     loop = common.PausingLoop(
         channel,
         joint_desc="Joint networks training",
-        pretrain_descs=["Emddeding network training", "Supervised network training"],
+        pretrain_descs=[
+            "Emddeding network training",
+            "Supervised network training",
+        ],
         pretrain_steps=config["pretrain_steps"],
         startup_warmup=config["startup_warmup"],
         info_fn=info,

@@ -14,3 +14,20 @@ from keras_rgan.data.stocks import load_stocks
 from keras_rgan.data.tfds_source import load_tfds
 from keras_rgan.data.windowing import make_windows
 from keras_rgan.data.windowing import pad_or_window
+
+__all__ = [
+    "check_sequences",
+    "make_dataset",
+    "read_csv",
+    "read_long_csv",
+    "read_npy",
+    "MinMaxScaler",
+    "sine_waves",
+    "SequenceData",
+    "load_sequences",
+    "STOCKS_CSV",
+    "load_stocks",
+    "load_tfds",
+    "make_windows",
+    "pad_or_window",
+]

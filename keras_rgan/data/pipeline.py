@@ -6,7 +6,9 @@ import tensorflow as tf
 from keras_rgan.data.windowing import step_mask
 
 
-def make_dataset(x, batch_size, seed=None, shuffle=True, labels=None, lengths=None):
+def make_dataset(
+    x, batch_size, seed=None, shuffle=True, labels=None, lengths=None
+):
     """Builds a shuffled, batched, prefetched `tf.data.Dataset` of sequences.
 
     Batches have a static shape (`drop_remainder=True`), which keeps XLA and

@@ -153,7 +153,9 @@ def read_long_csv(path, id_column, time_column=None, columns=None):
     for r, key in enumerate(ids):
         rows_of.setdefault(key, []).append(r)
     if time_column is not None:
-        times = _sort_key([row[header.index(time_column)].strip() for row in body])
+        times = _sort_key(
+            [row[header.index(time_column)].strip() for row in body]
+        )
         for rows in rows_of.values():
             rows.sort(key=lambda r: times[r])
     return [values[rows] for rows in rows_of.values()], names
@@ -180,13 +182,14 @@ def read_npy(path):
     try:
         array = np.load(path, allow_pickle=False)
     except (ValueError, OSError) as error:
-        raise ValueError(f"{path} is not a numeric .npy array ({error})") from None
+        raise ValueError(
+            f"{path} is not a numeric .npy array ({error})"
+        ) from None
     if not isinstance(array, np.ndarray):
         raise ValueError(f"{path} does not hold a single array.")
     if array.dtype.kind not in "biuf":
         raise ValueError(
-            f"{path} holds an array of dtype {array.dtype}; "
-            "expected numbers."
+            f"{path} holds an array of dtype {array.dtype}; expected numbers."
         )
     return array
 
@@ -212,7 +215,9 @@ def read_npz(path):
     try:
         archive = np.load(path, allow_pickle=False)
     except (ValueError, OSError) as error:
-        raise ValueError(f"{path} is not a readable .npz file ({error})") from None
+        raise ValueError(
+            f"{path} is not a readable .npz file ({error})"
+        ) from None
     missing = {"x", "labels"} - set(archive.files)
     if missing:
         raise ValueError(

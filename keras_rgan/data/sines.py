@@ -31,7 +31,9 @@ def sine_waves(n=10_000, seq_len=24, dim=5, seed=0):
     """
     for name, value in (("n", n), ("seq_len", seq_len), ("dim", dim)):
         if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
+            raise ValueError(
+                f"`{name}` must be a positive integer, got {value!r}."
+            )
     rng = np.random.default_rng(seed)
     freq = rng.uniform(0.0, 0.1, size=(n, 1, dim))
     phase = rng.uniform(0.0, 0.1, size=(n, 1, dim))

@@ -17,7 +17,14 @@ from keras_rgan.data.windowing import make_windows
 from keras_rgan.data.windowing import pad_or_window
 from keras_rgan.data.windowing import step_mask
 
-DATASET_KINDS = ("sines", "stocks", "csv:PATH", "npy:PATH", "npz:PATH", "tfds:NAME")
+DATASET_KINDS = (
+    "sines",
+    "stocks",
+    "csv:PATH",
+    "npy:PATH",
+    "npz:PATH",
+    "tfds:NAME",
+)
 
 
 @dataclasses.dataclass
@@ -43,7 +50,9 @@ class SequenceData:
         """The sequences (with labels and lengths) at `index` (a slice)."""
         pick = lambda a: None if a is None else a[index]  # noqa: E731
         return SequenceData(
-            self.sequences[index], self.feature_names, pick(self.labels),
+            self.sequences[index],
+            self.feature_names,
+            pick(self.labels),
             pick(self.lengths),
         )
 
@@ -122,7 +131,9 @@ def load_sequences(
             f"id_column and time_column apply to csv:PATH data, not {spec!r}."
         )
     if time_column and not id_column:
-        raise ValueError("time_column needs id_column (the sequence of each row).")
+        raise ValueError(
+            "time_column needs id_column (the sequence of each row)."
+        )
     if seq_len < 2:
         raise ValueError(f"seq_len must be at least 2, got {seq_len}.")
     if spec == "sines":
@@ -150,7 +161,10 @@ def load_sequences(
                 x, labels = read_npz(path)
             elif kind == "tfds":
                 x, labels, names = load_tfds(
-                    path, tfds_split, data_dir=tfds_data_dir, max_sequences=num_sequences
+                    path,
+                    tfds_split,
+                    data_dir=tfds_data_dir,
+                    max_sequences=num_sequences,
                 )
             else:
                 x = read_npy(path)

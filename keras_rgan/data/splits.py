@@ -1,7 +1,5 @@
 """Holding out real sequences that training never sees."""
 
-import numpy as np
-
 
 def holdout_split(sequences, fraction, overlap=0):
     """Splits sequences into `(train, held_out)`, keeping order.
@@ -26,7 +24,9 @@ def holdout_split(sequences, fraction, overlap=0):
     (13, 5, 15)
     """
     if not 0 <= fraction < 1:
-        raise ValueError(f"The holdout fraction must be in [0, 1), got {fraction}.")
+        raise ValueError(
+            f"The holdout fraction must be in [0, 1), got {fraction}."
+        )
     num_held_out = int(round(fraction * len(sequences)))
     if num_held_out == 0:
         return sequences, sequences[:0]

@@ -106,13 +106,19 @@ def csv_statistics(path, columns=None, num_rows=None):
     try:
         count, low, high, finite = chunks.reduce(initial, update)
     except tf.errors.InvalidArgumentError as error:
-        raise ValueError(f"{path} holds a value that is not a number: {error.message}") from None
+        raise ValueError(
+            f"{path} holds a value that is not a number: {error.message}"
+        ) from None
     if int(count) == 0:
         raise ValueError(f"The CSV file {path} has a header but no data rows.")
     if not bool(finite):
         raise ValueError(f"{path} holds NaN or inf values.")
-    return CSVStatistics(int(count), names, low.numpy().astype(np.float64),
-                         high.numpy().astype(np.float64))
+    return CSVStatistics(
+        int(count),
+        names,
+        low.numpy().astype(np.float64),
+        high.numpy().astype(np.float64),
+    )
 
 
 def stream_windows(
@@ -160,14 +166,18 @@ def stream_windows(
     [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
     """
     if not 1 <= stride <= seq_len:
-        raise ValueError(f"stride must be in [1, seq_len={seq_len}], got {stride}.")
+        raise ValueError(
+            f"stride must be in [1, seq_len={seq_len}], got {stride}."
+        )
     chunks, names = _rows(path, columns, num_rows)
     width = len(names)
 
     def cut(carry, chunk):
         rows = tf.concat([carry, chunk], axis=0)
         count = tf.maximum(0, (tf.shape(rows)[0] - seq_len) // stride + 1)
-        windows = tf.signal.frame(rows, seq_len, stride, pad_end=False, axis=0)[:count]
+        windows = tf.signal.frame(rows, seq_len, stride, pad_end=False, axis=0)[
+            :count
+        ]
         return rows[count * stride :], windows
 
     windows = chunks.scan(tf.zeros([0, width], tf.float32), cut).unbatch()
@@ -177,8 +187,12 @@ def stream_windows(
             num_parallel_calls=tf.data.AUTOTUNE,
         )
     if shuffle_buffer > 1:
-        windows = windows.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
-    return windows.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+        windows = windows.shuffle(
+            shuffle_buffer, seed=seed, reshuffle_each_iteration=True
+        )
+    return windows.batch(batch_size, drop_remainder=True).prefetch(
+        tf.data.AUTOTUNE
+    )
 
 
 def num_windows(num_rows, seq_len, stride=1):

@@ -36,9 +36,9 @@ def make_windows(values, seq_len, stride=1):
         raise ValueError(
             f"Only {values.shape[0]} rows of data, fewer than seq_len={seq_len}."
         )
-    windows = np.lib.stride_tricks.sliding_window_view(
-        values, seq_len, axis=0
-    )[::stride]
+    windows = np.lib.stride_tricks.sliding_window_view(values, seq_len, axis=0)[
+        ::stride
+    ]
     return np.ascontiguousarray(windows.transpose(0, 2, 1), dtype=np.float32)
 
 

@@ -10,3 +10,8 @@ from keras_rgan.datasets.rgan_stocks import RganStocks
 
 # Generated from code or shipped files: safe to prepare without internet.
 OFFLINE_BUILDERS = ("rgan_sines", "rgan_stocks")
+
+__all__ = [
+    "RganSines",
+    "RganStocks",
+]

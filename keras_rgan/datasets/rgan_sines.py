@@ -33,11 +33,24 @@ class RganSines(tfds.core.GeneratorBasedBuilder):
     VERSION = tfds.core.Version("1.0.0")
     RELEASE_NOTES = {"1.0.0": "Initial release."}
     BUILDER_CONFIGS = [
-        SinesConfig(name="seq24_dim5", description="TimeGAN's Sines: 24 steps, 5 features."),
-        SinesConfig(name="seq100_dim28", seq_len=100, dim=28, num_sequences=10_000,
-                    description="Longer, wider sines for speed benchmarks."),
-        SinesConfig(name="seq8_dim2", seq_len=8, dim=2, num_sequences=256,
-                    description="A tiny variant for tests and examples."),
+        SinesConfig(
+            name="seq24_dim5",
+            description="TimeGAN's Sines: 24 steps, 5 features.",
+        ),
+        SinesConfig(
+            name="seq100_dim28",
+            seq_len=100,
+            dim=28,
+            num_sequences=10_000,
+            description="Longer, wider sines for speed benchmarks.",
+        ),
+        SinesConfig(
+            name="seq8_dim2",
+            seq_len=8,
+            dim=2,
+            num_sequences=256,
+            description="A tiny variant for tests and examples.",
+        ),
     ]
 
     def _info(self):
@@ -46,7 +59,10 @@ class RganSines(tfds.core.GeneratorBasedBuilder):
             features=tfds.features.FeaturesDict(
                 {
                     "sequence": tfds.features.Tensor(
-                        shape=(self.builder_config.seq_len, self.builder_config.dim),
+                        shape=(
+                            self.builder_config.seq_len,
+                            self.builder_config.dim,
+                        ),
                         dtype=np.float32,
                     )
                 }
@@ -63,6 +79,8 @@ class RganSines(tfds.core.GeneratorBasedBuilder):
 
     def _generate_examples(self):
         config = self.builder_config
-        x = sine_waves(config.num_sequences, config.seq_len, config.dim, seed=config.seed)
+        x = sine_waves(
+            config.num_sequences, config.seq_len, config.dim, seed=config.seed
+        )
         for index, sequence in enumerate(x):
             yield index, {"sequence": sequence}

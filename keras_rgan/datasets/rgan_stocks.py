@@ -31,7 +31,9 @@ class RganStocks(tfds.core.GeneratorBasedBuilder):
 
     VERSION = tfds.core.Version("1.0.0")
     RELEASE_NOTES = {"1.0.0": "Initial release."}
-    BUILDER_CONFIGS = [StocksConfig(name="seq24", description="Windows of 24 days.")]
+    BUILDER_CONFIGS = [
+        StocksConfig(name="seq24", description="Windows of 24 days.")
+    ]
 
     def _info(self):
         return self.dataset_info_from_configs(
@@ -55,5 +57,7 @@ class RganStocks(tfds.core.GeneratorBasedBuilder):
 
     def _generate_examples(self):
         values, _ = load_stocks()
-        for index, window in enumerate(make_windows(values, self.builder_config.seq_len)):
+        for index, window in enumerate(
+            make_windows(values, self.builder_config.seq_len)
+        ):
             yield index, {"sequence": window}

@@ -11,3 +11,17 @@ from keras_rgan.evaluation.predictive import predictive_score
 from keras_rgan.evaluation.saliency import integrated_gradients
 from keras_rgan.evaluation.saliency import plot_saliency
 from keras_rgan.evaluation.tstr import tstr_accuracy
+
+__all__ = [
+    "discriminative_score",
+    "diversity_check",
+    "memorisation_check",
+    "mmd_rbf",
+    "plot_embeddings",
+    "plot_history",
+    "plot_sequences",
+    "predictive_score",
+    "integrated_gradients",
+    "plot_saliency",
+    "tstr_accuracy",
+]

@@ -12,8 +12,14 @@ from keras_rgan.evaluation.post_hoc import train_test_split
 
 
 def discriminative_score(
-    real, synthetic, scaler=None, steps=2000, batch_size=128, seed=0,
-    real_lengths=None, synthetic_lengths=None,
+    real,
+    synthetic,
+    scaler=None,
+    steps=2000,
+    batch_size=128,
+    seed=0,
+    real_lengths=None,
+    synthetic_lengths=None,
 ):
     """`|accuracy - 0.5|` of a fresh GRU classifier of real vs synthetic.
 
@@ -52,13 +58,16 @@ def discriminative_score(
     real_train, real_test = train_test_split(real, rng)
     fake_train, fake_test = train_test_split(synthetic, rng)
     x_train = np.concatenate([real_train, fake_train])
-    y_train = np.concatenate([np.ones(len(real_train)), np.zeros(len(fake_train))])
+    y_train = np.concatenate(
+        [np.ones(len(real_train)), np.zeros(len(fake_train))]
+    )
     x_test = np.concatenate([real_test, fake_test])
     y_test = np.concatenate([np.ones(len(real_test)), np.zeros(len(fake_test))])
     model = gru_model(real.shape[-1], outputs=1, seed=seed, masked=masked)
     loss = keras.losses.BinaryCrossentropy(from_logits=True)
-    fit_steps(model, x_train, y_train.astype("float32"), steps, batch_size, seed, loss)
+    fit_steps(
+        model, x_train, y_train.astype("float32"), steps, batch_size, seed, loss
+    )
     logits = model.predict(x_test, batch_size=1024, verbose=0)[:, 0]
     accuracy = float(np.mean((logits > 0) == (y_test > 0.5)))
     return abs(accuracy - 0.5)
-

@@ -53,16 +53,25 @@ def diversity_check(
     """
     real, synthetic = scale_pair(real, synthetic, scaler)
     rng = as_rng(seed)
-    real, synthetic = subsample(real, max_samples, rng), subsample(synthetic, max_samples, rng)
+    real, synthetic = (
+        subsample(real, max_samples, rng),
+        subsample(synthetic, max_samples, rng),
+    )
     if len(real) < 2 or len(synthetic) < 2:
-        raise ValueError("The diversity check needs at least 2 sequences per set.")
+        raise ValueError(
+            "The diversity check needs at least 2 sequences per set."
+        )
     real_spread = _mean_pairwise_distance(real)
-    ratio = _mean_pairwise_distance(synthetic) / real_spread if real_spread else 0.0
+    ratio = (
+        _mean_pairwise_distance(synthetic) / real_spread if real_spread else 0.0
+    )
     radius = nearest_distances(real, real, exclude_self=True, k=k)
     to_synthetic = nearest_distances(real, synthetic)
     coverage = float(np.mean(to_synthetic <= radius))
     return {
         "diversity_ratio": float(ratio),
         "coverage": coverage,
-        "collapsed": bool(ratio < min_diversity_ratio or coverage < min_coverage),
+        "collapsed": bool(
+            ratio < min_diversity_ratio or coverage < min_coverage
+        ),
     }

@@ -51,7 +51,10 @@ def memorisation_check(
     _, held_out = scale_pair(train, held_out, scaler)
     train, synthetic = scale_pair(train, synthetic, scaler)
     rng = as_rng(seed)
-    synthetic, held_out = subsample(synthetic, max_samples, rng), subsample(held_out, max_samples, rng)
+    synthetic, held_out = (
+        subsample(synthetic, max_samples, rng),
+        subsample(held_out, max_samples, rng),
+    )
     synthetic_d = nearest_distances(synthetic, train)
     held_out_d = nearest_distances(held_out, train)
     threshold = np.quantile(held_out_d, copy_quantile)
@@ -61,7 +64,9 @@ def memorisation_check(
     return {
         "synthetic_median": synthetic_median,
         "held_out_median": held_out_median,
-        "distance_ratio": synthetic_median / held_out_median if held_out_median else 0.0,
+        "distance_ratio": synthetic_median / held_out_median
+        if held_out_median
+        else 0.0,
         "copy_share": copy_share,
         "memorised": bool(copy_share > max_copy_share),
     }

@@ -9,7 +9,9 @@ from keras_rgan.evaluation.post_hoc import scale_pair
 from keras_rgan.evaluation.post_hoc import subsample
 
 
-def mmd_rbf(real, synthetic, scaler=None, bandwidth=None, max_samples=1000, seed=0):
+def mmd_rbf(
+    real, synthetic, scaler=None, bandwidth=None, max_samples=1000, seed=0
+):
     """Unbiased squared MMD between real and synthetic sequences, RBF kernel.
 
     Sequences are scaled with the real data's scaler and flattened; the kernel
@@ -31,12 +33,17 @@ def mmd_rbf(real, synthetic, scaler=None, bandwidth=None, max_samples=1000, seed
     """
     real, synthetic = scale_pair(real, synthetic, scaler)
     rng = as_rng(seed)
-    real, synthetic = subsample(real, max_samples, rng), subsample(synthetic, max_samples, rng)
+    real, synthetic = (
+        subsample(real, max_samples, rng),
+        subsample(synthetic, max_samples, rng),
+    )
     if len(real) < 2 or len(synthetic) < 2:
         raise ValueError("MMD needs at least 2 sequences in each set.")
     m, n = len(real), len(synthetic)
     pooled = np.concatenate([flatten(real), flatten(synthetic)])
-    d2 = squared_distances(pooled, pooled)  # one matrix for kernel and bandwidth
+    d2 = squared_distances(
+        pooled, pooled
+    )  # one matrix for kernel and bandwidth
     if bandwidth is None:
         distances = np.sqrt(d2[np.triu_indices(m + n, k=1)])
         bandwidth = float(np.median(distances)) or 1.0

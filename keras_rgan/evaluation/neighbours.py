@@ -36,6 +36,10 @@ def nearest_distances(queries, references, exclude_self=False, k=1, chunk=512):
         if exclude_self:
             rows = np.arange(len(block))
             d2[rows, start + rows] = np.inf
-        kth = np.partition(d2, k - 1, axis=1)[:, k - 1] if k > 1 else d2.min(axis=1)
+        kth = (
+            np.partition(d2, k - 1, axis=1)[:, k - 1]
+            if k > 1
+            else d2.min(axis=1)
+        )
         out[start : start + len(block)] = np.sqrt(kth)
     return out

@@ -58,7 +58,9 @@ def plot_embeddings(real, synthetic, path, max_samples=1000, seed=0):
         ),
     ):
         axis.scatter(*points_real.T, s=6, alpha=0.4, c="tab:blue", label="real")
-        axis.scatter(*points_fake.T, s=6, alpha=0.4, c="tab:red", label="synthetic")
+        axis.scatter(
+            *points_fake.T, s=6, alpha=0.4, c="tab:red", label="synthetic"
+        )
         axis.set_title(title)
         axis.legend()
     figure.savefig(path, dpi=100, bbox_inches="tight")
@@ -66,7 +68,9 @@ def plot_embeddings(real, synthetic, path, max_samples=1000, seed=0):
     return path
 
 
-def plot_sequences(real, synthetic, path, feature_names=None, num_sequences=5, seed=0):
+def plot_sequences(
+    real, synthetic, path, feature_names=None, num_sequences=5, seed=0
+):
     """A grid: one row per feature, real sequences left, generated right.
 
     Returns:
@@ -89,11 +93,16 @@ def plot_sequences(real, synthetic, path, feature_names=None, num_sequences=5, s
     num_features = real.shape[-1]
     names = feature_names or [f"feature {k}" for k in range(num_features)]
     figure, axes = plt.subplots(
-        num_features, 2, figsize=(10, 1.8 * num_features + 0.6),
-        sharex=True, squeeze=False,
+        num_features,
+        2,
+        figsize=(10, 1.8 * num_features + 0.6),
+        sharex=True,
+        squeeze=False,
     )
     for k in range(num_features):
-        for column, (data, title) in enumerate(((real, "real"), (synthetic, "generated"))):
+        for column, (data, title) in enumerate(
+            ((real, "real"), (synthetic, "generated"))
+        ):
             axis = axes[k, column]
             axis.plot(data[:, :, k].T, linewidth=1)
             if k == 0:

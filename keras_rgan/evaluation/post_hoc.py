@@ -14,7 +14,9 @@ from keras_rgan.data.windowing import step_mask
 PAD_VALUE = -10.0
 
 
-def scale_pair(real, synthetic, scaler=None, real_lengths=None, synthetic_lengths=None):
+def scale_pair(
+    real, synthetic, scaler=None, real_lengths=None, synthetic_lengths=None
+):
     """Checks both sets and scales them with the real data's scaler.
 
     Args:
@@ -53,14 +55,18 @@ def pad(x, lengths):
     if lengths is None:
         return np.asarray(x, np.float32)
     lengths = np.asarray(lengths)
-    if lengths.shape != (len(x),) or lengths.min() < 1 or lengths.max() > x.shape[1]:
+    if (
+        lengths.shape != (len(x),)
+        or lengths.min() < 1
+        or lengths.max() > x.shape[1]
+    ):
         raise ValueError(
             f"lengths must be {len(x)} integers in [1, {x.shape[1]}], got "
             f"shape {lengths.shape}."
         )
-    return np.where(step_mask(lengths, x.shape[1])[..., None], x, PAD_VALUE).astype(
-        np.float32
-    )
+    return np.where(
+        step_mask(lengths, x.shape[1])[..., None], x, PAD_VALUE
+    ).astype(np.float32)
 
 
 def train_test_split(x, rng, train_fraction=0.8):
@@ -71,7 +77,11 @@ def train_test_split(x, rng, train_fraction=0.8):
 
 
 def gru_model(
-    num_features, outputs, activation=None, return_sequences=False, seed=0,
+    num_features,
+    outputs,
+    activation=None,
+    return_sequences=False,
+    seed=0,
     masked=False,
 ):
     """A fresh one-layer GRU (hidden = features // 2, at least 1) with a dense head.
@@ -90,7 +100,9 @@ def gru_model(
                 hidden,
                 return_sequences=return_sequences,
                 kernel_initializer=keras.initializers.GlorotUniform(seed),
-                recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
+                recurrent_initializer=keras.initializers.Orthogonal(
+                    seed=seed + 1
+                ),
             ),
             keras.layers.Dense(
                 outputs,
@@ -104,7 +116,9 @@ def gru_model(
 def fit_steps(model, x, y, steps, batch_size, seed, loss, sample_weight=None):
     """Trains `model` for `steps` Adam steps on shuffled batches of `(x, y)`
     (weighted per sample, or per step, by `sample_weight`)."""
-    model.compile(optimizer=keras.optimizers.Adam(), loss=loss, steps_per_execution=50)
+    model.compile(
+        optimizer=keras.optimizers.Adam(), loss=loss, steps_per_execution=50
+    )
     dataset = (
         tf.data.Dataset.from_tensor_slices(
             (x, y) if sample_weight is None else (x, y, sample_weight)

@@ -21,8 +21,14 @@ def _target_weights(x, lengths):
 
 
 def predictive_score(
-    real, synthetic, scaler=None, steps=5000, batch_size=128, seed=0,
-    real_lengths=None, synthetic_lengths=None,
+    real,
+    synthetic,
+    scaler=None,
+    steps=5000,
+    batch_size=128,
+    seed=0,
+    real_lengths=None,
+    synthetic_lengths=None,
 ):
     """Mean absolute error on real data of a predictor trained on synthetic.
 
@@ -65,13 +71,25 @@ def predictive_score(
         )
     x, y = _inputs_and_targets(synthetic)
     model = gru_model(
-        x.shape[-1], outputs=1, activation="sigmoid", return_sequences=True, seed=seed
+        x.shape[-1],
+        outputs=1,
+        activation="sigmoid",
+        return_sequences=True,
+        seed=seed,
     )
     fit_steps(
-        model, x, y, steps, batch_size, seed, loss="mean_absolute_error",
+        model,
+        x,
+        y,
+        steps,
+        batch_size,
+        seed,
+        loss="mean_absolute_error",
         sample_weight=_target_weights(synthetic, synthetic_lengths),
     )
     x_real, y_real = _inputs_and_targets(real)
     predictions = model.predict(x_real, batch_size=1024, verbose=0)
     weights = _target_weights(real, real_lengths)[..., None]
-    return float(np.sum(np.abs(predictions - y_real) * weights) / np.sum(weights))
+    return float(
+        np.sum(np.abs(predictions - y_real) * weights) / np.sum(weights)
+    )

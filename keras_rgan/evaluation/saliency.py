@@ -5,7 +5,9 @@ import numpy as np
 import tensorflow as tf
 
 
-def integrated_gradients(logit_fn, sequences, baseline=None, steps=32, batch_size=256):
+def integrated_gradients(
+    logit_fn, sequences, baseline=None, steps=32, batch_size=256
+):
     """Integrated gradients (Sundararajan et al., 2017) of a logit per input.
 
     Attributes the discriminator's logit for each sequence to its time steps
@@ -37,7 +39,9 @@ def integrated_gradients(logit_fn, sequences, baseline=None, steps=32, batch_siz
     baseline = (
         np.zeros_like(sequences[:1])
         if baseline is None
-        else np.broadcast_to(np.asarray(baseline, np.float32), sequences[:1].shape)
+        else np.broadcast_to(
+            np.asarray(baseline, np.float32), sequences[:1].shape
+        )
     )
     alphas = (np.arange(steps, dtype=np.float32) + 0.5) / steps
     out = np.empty_like(sequences)
@@ -77,11 +81,16 @@ def plot_saliency(real_saliency, synthetic_saliency, path, feature_names=None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    maps = [np.abs(real_saliency).mean(0).T, np.abs(synthetic_saliency).mean(0).T]
+    maps = [
+        np.abs(real_saliency).mean(0).T,
+        np.abs(synthetic_saliency).mean(0).T,
+    ]
     vmax = max(float(m.max()) for m in maps) or 1.0
     figure, axes = plt.subplots(1, 2, figsize=(10, 3.2), sharey=True)
     for axis, values, title in zip(axes, maps, ("real", "generated")):
-        image = axis.imshow(values, aspect="auto", cmap="magma", vmin=0, vmax=vmax)
+        image = axis.imshow(
+            values, aspect="auto", cmap="magma", vmin=0, vmax=vmax
+        )
         axis.set_title(f"Discriminator saliency, {title}")
         axis.set_xlabel("time step")
     names = feature_names or [f"feature {k}" for k in range(maps[0].shape[0])]

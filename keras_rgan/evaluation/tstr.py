@@ -45,11 +45,23 @@ def tstr_accuracy(
     ):
         labels = np.asarray(labels)
         if labels.shape != (len(x),):
-            raise ValueError(f"{name} must have shape ({len(x)},), got {labels.shape}.")
+            raise ValueError(
+                f"{name} must have shape ({len(x)},), got {labels.shape}."
+            )
         if labels.min() < 0 or labels.max() >= num_classes:
             raise ValueError(f"{name} must lie in [0, {num_classes}).")
     model = gru_model(real.shape[-1], outputs=num_classes, seed=seed)
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    fit_steps(model, synthetic, np.asarray(synthetic_labels), steps, batch_size, seed, loss)
-    predictions = model.predict(real, batch_size=1024, verbose=0).argmax(axis=-1)
+    fit_steps(
+        model,
+        synthetic,
+        np.asarray(synthetic_labels),
+        steps,
+        batch_size,
+        seed,
+        loss,
+    )
+    predictions = model.predict(real, batch_size=1024, verbose=0).argmax(
+        axis=-1
+    )
     return float(np.mean(predictions == np.asarray(real_labels)))

@@ -5,4 +5,14 @@ from keras_rgan.layers.fused_lstm import FusedLSTM
 from keras_rgan.layers.fused_lstm import standard_kernels
 from keras_rgan.layers.recurrent_stack import CELLS
 from keras_rgan.layers.recurrent_stack import RecurrentStack
-from keras_rgan.layers.shared_tanh_projection_cell import SharedTanhProjectionCell
+from keras_rgan.layers.shared_tanh_projection_cell import (
+    SharedTanhProjectionCell,
+)
+
+__all__ = [
+    "FusedLSTM",
+    "standard_kernels",
+    "CELLS",
+    "RecurrentStack",
+    "SharedTanhProjectionCell",
+]

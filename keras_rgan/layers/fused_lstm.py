@@ -58,21 +58,40 @@ def _block_lstm(x, h_prev, c_prev, w, b):
     steps = tf.cast(tf.shape(x)[0], tf.int64)
     no_peephole = tf.zeros(tf.shape(b)[:1] // 4, x.dtype)
     operands = dict(
-        seq_len_max=steps, x=x, cs_prev=c_prev, h_prev=h_prev, w=w,
-        wci=no_peephole, wcf=no_peephole, wco=no_peephole, b=b,
+        seq_len_max=steps,
+        x=x,
+        cs_prev=c_prev,
+        h_prev=h_prev,
+        w=w,
+        wci=no_peephole,
+        wcf=no_peephole,
+        wco=no_peephole,
+        b=b,
     )
     # cell_clip 0: no clipping.
     out = tf.raw_ops.BlockLSTMV2(**operands, cell_clip=0.0, use_peephole=False)
 
     def gradient(cs_grad, h_grad):
         grads = tf.raw_ops.BlockLSTMGradV2(
-            **operands, i=out.i, cs=out.cs, f=out.f, o=out.o, ci=out.ci,
-            co=out.co, h=out.h,
+            **operands,
+            i=out.i,
+            cs=out.cs,
+            f=out.f,
+            o=out.o,
+            ci=out.ci,
+            co=out.co,
+            h=out.h,
             cs_grad=tf.zeros_like(out.cs) if cs_grad is None else cs_grad,
             h_grad=tf.zeros_like(out.h) if h_grad is None else h_grad,
             use_peephole=False,
         )
-        return grads.x_grad, grads.h_prev_grad, grads.cs_prev_grad, grads.w_grad, grads.b_grad
+        return (
+            grads.x_grad,
+            grads.h_prev_grad,
+            grads.cs_prev_grad,
+            grads.w_grad,
+            grads.b_grad,
+        )
 
     return (out.cs, out.h), gradient
 
@@ -145,5 +164,7 @@ class FusedLSTM(keras.layers.LSTM):
             tf.convert_to_tensor(cell.bias),
         )
         last = hidden[-1]
-        sequence = tf.transpose(hidden, [1, 0, 2]) if self.return_sequences else last
+        sequence = (
+            tf.transpose(hidden, [1, 0, 2]) if self.return_sequences else last
+        )
         return last, sequence, [last, cells[-1]]

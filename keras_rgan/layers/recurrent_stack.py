@@ -4,7 +4,9 @@ are built."""
 import keras
 
 from keras_rgan.layers.fused_lstm import FusedLSTM
-from keras_rgan.layers.shared_tanh_projection_cell import SharedTanhProjectionCell
+from keras_rgan.layers.shared_tanh_projection_cell import (
+    SharedTanhProjectionCell,
+)
 
 CELLS = ("lstm", "gru", "tanh")
 
@@ -18,7 +20,9 @@ def check_backbone(cell, units, num_layers, dense_units):
             f"units and num_layers must be positive, got {units}, {num_layers}."
         )
     if any(size < 1 for size in dense_units):
-        raise ValueError(f"dense_units must be positive, got {list(dense_units)}.")
+        raise ValueError(
+            f"dense_units must be positive, got {list(dense_units)}."
+        )
 
 
 def _recurrent_layer(cell, units, return_sequences, unroll, name):

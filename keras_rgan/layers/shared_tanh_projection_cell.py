@@ -70,7 +70,9 @@ class SharedTanhProjectionCell(keras.layers.Layer):
             name="projection_kernel",
         )
         self.projection_bias = self.add_weight(
-            shape=(self.units,), initializer=self.bias_initializer, name="projection_bias"
+            shape=(self.units,),
+            initializer=self.bias_initializer,
+            name="projection_bias",
         )
         self.state_kernel = self.add_weight(
             shape=(self.units, self.state_units),
@@ -84,7 +86,9 @@ class SharedTanhProjectionCell(keras.layers.Layer):
         )
 
     def call(self, inputs, states, training=False):
-        previous_state = states[0] if isinstance(states, (list, tuple)) else states
+        previous_state = (
+            states[0] if isinstance(states, (list, tuple)) else states
+        )
         projection = ops.tanh(
             ops.matmul(
                 ops.concatenate([inputs, previous_state], axis=-1),
@@ -97,7 +101,9 @@ class SharedTanhProjectionCell(keras.layers.Layer):
         return output, [state]
 
     def get_initial_state(self, batch_size=None):
-        return [ops.zeros((batch_size, self.state_units), dtype=self.compute_dtype)]
+        return [
+            ops.zeros((batch_size, self.state_units), dtype=self.compute_dtype)
+        ]
 
     def get_config(self):
         config = super().get_config()

@@ -8,3 +8,14 @@ from keras_rgan.models.generator import LSTMGenerator
 from keras_rgan.models.generator import RecurrentGenerator
 from keras_rgan.models.rgan import RGAN
 from keras_rgan.models.timegan import TimeGAN
+
+__all__ = [
+    "CRGAN",
+    "LSTMDiscriminator",
+    "RecurrentDiscriminator",
+    "SequenceGAN",
+    "LSTMGenerator",
+    "RecurrentGenerator",
+    "RGAN",
+    "TimeGAN",
+]

@@ -173,13 +173,15 @@ class CRGAN(SequenceGAN):
         labels = condition.get("labels")
         half = tf.shape(real)[0] // 2
         generator_part, discriminator_part = real[:half], real[half : 2 * half]
-        keep = keras.random.uniform(
-            (half,), seed=self.seed_generator
-        ) >= self.unconditional_fraction
+        keep = (
+            keras.random.uniform((half,), seed=self.seed_generator)
+            >= self.unconditional_fraction
+        )
         condition = {
             "labels": None if labels is None else labels[:half],
             "prefix": self._prefix_condition(
-                generator_part[:, : self.condition_steps], tf.cast(keep, real.dtype)
+                generator_part[:, : self.condition_steps],
+                tf.cast(keep, real.dtype),
             ),
         }
         d_labels = None if labels is None else labels[half : 2 * half]
@@ -240,7 +242,9 @@ class CRGAN(SequenceGAN):
             labels = self.labels_from_seed(batch_size, seed)
         noise = self.noise_from_seed(batch_size, seed, stream)
         windows = self.continue_scaled(scaled_prefix, noise, labels)
-        continuation = self.to_original_units(windows[:, self.condition_steps :])
+        continuation = self.to_original_units(
+            windows[:, self.condition_steps :]
+        )
         return tf.concat([prefix, continuation], axis=1)
 
     def generate_long_from_seed(self, length, seed):
@@ -253,7 +257,9 @@ class CRGAN(SequenceGAN):
         self._check_conditional()
         k = self.condition_steps
         labels = self.labels_from_seed(1, seed) if self.num_classes else None
-        series = self.fake_from_noise(self.noise_from_seed(1, seed, 0), {"labels": labels})
+        series = self.fake_from_noise(
+            self.noise_from_seed(1, seed, 0), {"labels": labels}
+        )
 
         def not_long_enough(series, stream):
             del stream
@@ -298,7 +304,9 @@ class CRGAN(SequenceGAN):
                 f"prefix must have shape (batch, {expected[0]}, {expected[1]}), "
                 f"got {tuple(prefix.shape)}."
             )
-        return self.continue_from_seed(prefix, tf.constant(seed, tf.int64)).numpy()
+        return self.continue_from_seed(
+            prefix, tf.constant(seed, tf.int64)
+        ).numpy()
 
     def generate_long(self, length, seed=0):
         """Generates one continuous series of `length` steps, original units.

@@ -45,8 +45,13 @@ class RecurrentDiscriminator(keras.Model):
         super().__init__(**kwargs)
         # === Layers ===
         self.backbone = RecurrentStack(
-            cell, units, num_layers, dense_units,
-            return_sequences=per_step_logits, unroll=unroll, name="backbone",
+            cell,
+            units,
+            num_layers,
+            dense_units,
+            return_sequences=per_step_logits,
+            unroll=unroll,
+            name="backbone",
         )
         self.logit_dense = keras.layers.Dense(1, name="logit")
         # === Config ===
@@ -125,7 +130,12 @@ class LSTMDiscriminator(RecurrentDiscriminator):
     ):
         kwargs.pop("cell", None)
         super().__init__(
-            "lstm", units, num_layers, dense_units, per_step_logits, unroll,
+            "lstm",
+            units,
+            num_layers,
+            dense_units,
+            per_step_logits,
+            unroll,
             **kwargs,
         )
 

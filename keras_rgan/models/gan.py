@@ -7,7 +7,6 @@ import numpy as np
 import tensorflow as tf
 
 from keras_rgan import losses
-from keras_rgan.data.scaling import MinMaxScaler
 
 
 def _default_optimizer():
@@ -22,8 +21,6 @@ def _replica_info():
     return context.num_replicas_in_sync, context.replica_id_in_sync_group
 
 
-@keras.saving.register_keras_serializable(package="keras_rgan")
-
 def check_noise_sizes(latent_dim, sequence_latent_dim):
     """Raises a `ValueError` unless the per-step and per-sequence noise sizes
     are non-negative integers with at least one noise dimension in all.
@@ -36,9 +33,13 @@ def check_noise_sizes(latent_dim, sequence_latent_dim):
     ...
     ValueError: latent_dim and sequence_latent_dim are both 0: ...
     """
-    for name, value in (("latent_dim", latent_dim),
-                        ("sequence_latent_dim", sequence_latent_dim)):
-        integer = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    for name, value in (
+        ("latent_dim", latent_dim),
+        ("sequence_latent_dim", sequence_latent_dim),
+    ):
+        integer = isinstance(value, (int, np.integer)) and not isinstance(
+            value, bool
+        )
         if not integer or value < 0:
             raise ValueError(
                 f"{name} must be a non-negative integer, got {value!r}."
@@ -49,6 +50,8 @@ def check_noise_sizes(latent_dim, sequence_latent_dim):
             "needs at least one noise dimension."
         )
 
+
+@keras.saving.register_keras_serializable(package="keras_rgan")
 class SequenceGAN(keras.Model):
     """A generator and a discriminator of sequences, trained by `model.fit`.
 
@@ -137,7 +140,10 @@ class SequenceGAN(keras.Model):
                 "num_classes must be >= 0 and label_dim positive, got "
                 f"{num_classes} and {label_dim}."
             )
-        if label_frequencies is not None and len(label_frequencies) != num_classes:
+        if (
+            label_frequencies is not None
+            and len(label_frequencies) != num_classes
+        ):
             raise ValueError(
                 f"label_frequencies has {len(label_frequencies)} entries for "
                 f"{num_classes} classes."
@@ -173,7 +179,9 @@ class SequenceGAN(keras.Model):
         self.num_classes = num_classes
         self.label_dim = label_dim
         self.label_frequencies = (
-            None if label_frequencies is None else [float(f) for f in label_frequencies]
+            None
+            if label_frequencies is None
+            else [float(f) for f in label_frequencies]
         )
         self.length_frequencies = (
             None
@@ -194,7 +202,9 @@ class SequenceGAN(keras.Model):
         if not self.generator.built:
             self.generator.build((None, seq_len, self.generator_input_dim))
         if not self.discriminator.built:
-            self.discriminator.build((None, seq_len, self.discriminator_input_dim))
+            self.discriminator.build(
+                (None, seq_len, self.discriminator_input_dim)
+            )
         self.built = True
         self._generate_function = None
 
@@ -217,7 +227,9 @@ class SequenceGAN(keras.Model):
     def discriminator_input_dim(self):
         """Per-step size of what the discriminator reads: the sequence, the
         label embedding and, for variable lengths, the length (a fraction)."""
-        return self.num_features + self.label_input_dim + int(self.variable_length)
+        return (
+            self.num_features + self.label_input_dim + int(self.variable_length)
+        )
 
     @property
     def noise_dim(self):
@@ -228,7 +240,11 @@ class SequenceGAN(keras.Model):
     def generator_input_dim(self):
         """Per-step size of the generator's input: noise, the label embedding
         and, for variable lengths, the length and whether the step is on."""
-        return self.noise_dim + self.label_input_dim + 2 * int(self.variable_length)
+        return (
+            self.noise_dim
+            + self.label_input_dim
+            + 2 * int(self.variable_length)
+        )
 
     def _structure_noise(self, normal):
         """Holds the per-sequence dimensions of a normal draw fixed over time."""
@@ -264,8 +280,12 @@ class SequenceGAN(keras.Model):
         if self.num_classes:
             labels = condition.get("labels")
             if labels is None:
-                raise ValueError("This model is label-conditional: give labels.")
-            embedded = getattr(self, f"{player}_labels")(tf.cast(labels, "int32"))
+                raise ValueError(
+                    "This model is label-conditional: give labels."
+                )
+            embedded = getattr(self, f"{player}_labels")(
+                tf.cast(labels, "int32")
+            )
             parts.append(tf.repeat(embedded[:, None, :], steps, axis=1))
         if self.variable_length:
             lengths = self._lengths(condition, tf.shape(sequences)[0])
@@ -281,7 +301,9 @@ class SequenceGAN(keras.Model):
         if not self.variable_length:
             return None
         lengths = self._lengths(condition, tf.shape(sequences)[0])
-        mask = tf.sequence_mask(lengths, tf.shape(sequences)[1], sequences.dtype)
+        mask = tf.sequence_mask(
+            lengths, tf.shape(sequences)[1], sequences.dtype
+        )
         return mask[..., None]
 
     def split_batch(self, real, condition):
@@ -384,12 +406,18 @@ class SequenceGAN(keras.Model):
         """
         self.gan_loss_fns = losses.get(loss)
         if not isinstance(d_steps, int) or d_steps < 1:
-            raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}.")
+            raise ValueError(
+                f"d_steps must be a positive integer, got {d_steps!r}."
+            )
         self.d_steps = d_steps
         super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
 
-        self.g_optimizer = keras.optimizers.get(g_optimizer or _default_optimizer())
-        self.d_optimizer = keras.optimizers.get(d_optimizer or _default_optimizer())
+        self.g_optimizer = keras.optimizers.get(
+            g_optimizer or _default_optimizer()
+        )
+        self.d_optimizer = keras.optimizers.get(
+            d_optimizer or _default_optimizer()
+        )
         if self.g_optimizer is self.d_optimizer:
             raise ValueError("Give each player an optimizer of its own.")
         self.gan_loss = loss
@@ -402,8 +430,12 @@ class SequenceGAN(keras.Model):
         if not self.compiled:
             return {}
         return {
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+            "g_optimizer": keras.saving.serialize_keras_object(
+                self.g_optimizer
+            ),
+            "d_optimizer": keras.saving.serialize_keras_object(
+                self.d_optimizer
+            ),
             "loss": self.gan_loss,
             "d_steps": self.d_steps,
             "steps_per_execution": self.steps_per_execution,
@@ -443,7 +475,9 @@ class SequenceGAN(keras.Model):
         start = replica_id * batch_size
         return noise[start : start + batch_size]
 
-    def _discriminator_step(self, real, d_condition, g_condition, batch_size, scale):
+    def _discriminator_step(
+        self, real, d_condition, g_condition, batch_size, scale
+    ):
         """One discriminator update; real and generated sequences in one call."""
         fake = self.fake_from_noise(
             self.training_noise(batch_size), g_condition, training=True
@@ -454,11 +488,15 @@ class SequenceGAN(keras.Model):
             if d_condition.get(key) is not None
         }
         with tf.GradientTape() as tape:
-            logits = self.judge(tf.concat([real, fake], axis=0), both, training=True)
+            logits = self.judge(
+                tf.concat([real, fake], axis=0), both, training=True
+            )
             real_logits, fake_logits = tf.split(logits, 2, axis=0)
             weights = self.logit_weights(logits, both)
             real_weights, fake_weights = (
-                (None, None) if weights is None else tf.split(weights, 2, axis=0)
+                (None, None)
+                if weights is None
+                else tf.split(weights, 2, axis=0)
             )
             d_loss = self.gan_loss_fns.discriminator(
                 real_logits, fake_logits, real_weights, fake_weights
@@ -475,7 +513,9 @@ class SequenceGAN(keras.Model):
                 )
             scaled_loss = d_loss * scale
         d_variables = self.discriminator.trainable_variables
-        self.d_optimizer.apply(tape.gradient(scaled_loss, d_variables), d_variables)
+        self.d_optimizer.apply(
+            tape.gradient(scaled_loss, d_variables), d_variables
+        )
         return d_loss, self._accuracies(logits, weights)
 
     def _accuracies(self, logits, weights):
@@ -490,7 +530,9 @@ class SequenceGAN(keras.Model):
             per_sequence = tf.reduce_mean(logits, axis=1)
         else:
             weights = tf.reshape(weights, tf.shape(logits))
-            per_sequence = tf.reduce_sum(logits * weights, 1) / tf.reduce_sum(weights, 1)
+            per_sequence = tf.reduce_sum(logits * weights, 1) / tf.reduce_sum(
+                weights, 1
+            )
         real, fake = tf.split(per_sequence, 2, axis=0)
         threshold = 0.0
         if self.gan_loss_fns.gradient_penalty_weight:
@@ -555,7 +597,9 @@ class SequenceGAN(keras.Model):
             )
             scaled_loss = g_loss * replica_scale
         g_variables = self.generator_variables()
-        self.g_optimizer.apply(tape.gradient(scaled_loss, g_variables), g_variables)
+        self.g_optimizer.apply(
+            tape.gradient(scaled_loss, g_variables), g_variables
+        )
 
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
@@ -567,11 +611,14 @@ class SequenceGAN(keras.Model):
         """The metrics' results, as `train_step` returns them."""
         logs = {metric.name: metric.result() for metric in self.metrics}
         if isinstance(
-            tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy
+            tf.distribute.get_strategy(),
+            tf.distribute.MultiWorkerMirroredStrategy,
         ):
             # Keras reduces step outputs with strategy.reduce("MEAN", axis=0),
             # which fails on scalars under MultiWorkerMirroredStrategy.
-            logs = {name: tf.reshape(value, [1]) for name, value in logs.items()}
+            logs = {
+                name: tf.reshape(value, [1]) for name, value in logs.items()
+            }
         return logs
 
     # === Generation ===
@@ -607,7 +654,9 @@ class SequenceGAN(keras.Model):
         return self._structure_noise(
             tf.random.stateless_normal(
                 tf.stack([num_samples, self.seq_len, self.noise_dim]),
-                seed=tf.stack([tf.cast(seed, tf.int64), tf.cast(stream, tf.int64)]),
+                seed=tf.stack(
+                    [tf.cast(seed, tf.int64), tf.cast(stream, tf.int64)]
+                ),
             )
         )
 
@@ -621,7 +670,9 @@ class SequenceGAN(keras.Model):
         """Generated sequences in original units, for the given noise (and,
         for variable-length models, `lengths`: padded steps are zero)."""
         condition = {"labels": labels, "lengths": lengths}
-        sequences = self.to_original_units(self.fake_from_noise(noise, condition))
+        sequences = self.to_original_units(
+            self.fake_from_noise(noise, condition)
+        )
         mask = self.step_mask(condition, sequences)
         return sequences if mask is None else sequences * mask
 
@@ -635,7 +686,11 @@ class SequenceGAN(keras.Model):
         Per-step logits are averaged over time (over each sequence's own
         steps, for variable-length models). Returns `(batch,)`.
         """
-        scaled = sequences if self.scaler is None else self.scaler.transform(sequences)
+        scaled = (
+            sequences
+            if self.scaler is None
+            else self.scaler.transform(sequences)
+        )
         condition = {"labels": labels, "lengths": lengths}
         logits = self.discriminator_logits(scaled, condition)
         logits = tf.reshape(logits, [tf.shape(logits)[0], -1])
@@ -643,7 +698,9 @@ class SequenceGAN(keras.Model):
         if weights is None:
             return tf.reduce_mean(logits, axis=1)
         weights = weights[..., 0]
-        return tf.reduce_sum(logits * weights, axis=1) / tf.reduce_sum(weights, axis=1)
+        return tf.reduce_sum(logits * weights, axis=1) / tf.reduce_sum(
+            weights, axis=1
+        )
 
     def generate_from_seed(self, num_samples, seed, labels=None, lengths=None):
         """`(sequences, lengths)`: generated sequences in original units and
@@ -660,7 +717,9 @@ class SequenceGAN(keras.Model):
         noise = self.noise_from_seed(num_samples, seed)
         return self.sequences_from_noise(noise, labels, lengths), lengths
 
-    def generate(self, num_samples, seed=None, labels=None, return_lengths=False):
+    def generate(
+        self, num_samples, seed=None, labels=None, return_lengths=False
+    ):
         """Generates sequences in the data's original units.
 
         The same seed gives the same sequences here and from the exported
@@ -700,7 +759,9 @@ class SequenceGAN(keras.Model):
             )
         with self.averaged_generator():
             sequences, lengths = self._generate_function(
-                tf.constant(num_samples, tf.int32), tf.constant(seed, tf.int64), labels
+                tf.constant(num_samples, tf.int32),
+                tf.constant(seed, tf.int64),
+                labels,
             )
         if return_lengths:
             return sequences.numpy(), lengths.numpy()
@@ -709,14 +770,18 @@ class SequenceGAN(keras.Model):
     def check_labels(self, labels):
         """Checks class labels for this model; returns them as int32 NumPy."""
         if not self.num_classes:
-            raise ValueError("This model is not label-conditional: give no labels.")
+            raise ValueError(
+                "This model is not label-conditional: give no labels."
+            )
         labels = np.asarray(labels)
         if labels.ndim != 1 or labels.dtype.kind not in "iu":
             raise TypeError(
                 f"labels must be a 1-D integer array, got {labels.dtype} with "
                 f"shape {labels.shape}."
             )
-        if labels.size and (labels.min() < 0 or labels.max() >= self.num_classes):
+        if labels.size and (
+            labels.min() < 0 or labels.max() >= self.num_classes
+        ):
             raise ValueError(
                 f"labels must lie in [0, {self.num_classes}), got values from "
                 f"{labels.min()} to {labels.max()}."
@@ -729,7 +794,9 @@ class SequenceGAN(keras.Model):
         config = super().get_config()
         config.update(
             {
-                "generator": keras.saving.serialize_keras_object(self.generator),
+                "generator": keras.saving.serialize_keras_object(
+                    self.generator
+                ),
                 "discriminator": keras.saving.serialize_keras_object(
                     self.discriminator
                 ),

@@ -41,12 +41,19 @@ class RecurrentGenerator(keras.Model):
         **kwargs,
     ):
         if num_features < 1:
-            raise ValueError(f"num_features must be positive, got {num_features}.")
+            raise ValueError(
+                f"num_features must be positive, got {num_features}."
+            )
         super().__init__(**kwargs)
         # === Layers ===
         self.backbone = RecurrentStack(
-            cell, units, num_layers, dense_units, return_sequences=True,
-            unroll=unroll, name="backbone",
+            cell,
+            units,
+            num_layers,
+            dense_units,
+            return_sequences=True,
+            unroll=unroll,
+            name="backbone",
         )
         self.output_dense = keras.layers.Dense(
             num_features, activation="sigmoid", name="output"
@@ -111,12 +118,23 @@ class LSTMGenerator(RecurrentGenerator):
     """
 
     def __init__(
-        self, num_features, units=64, num_layers=2, dense_units=(), unroll=False,
+        self,
+        num_features,
+        units=64,
+        num_layers=2,
+        dense_units=(),
+        unroll=False,
         **kwargs,
     ):
         kwargs.pop("cell", None)
         super().__init__(
-            num_features, "lstm", units, num_layers, dense_units, unroll, **kwargs
+            num_features,
+            "lstm",
+            units,
+            num_layers,
+            dense_units,
+            unroll,
+            **kwargs,
         )
 
     def get_config(self):

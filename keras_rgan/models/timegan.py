@@ -125,7 +125,9 @@ class TimeGAN(SequenceGAN):
         self.embedding_epochs = embedding_epochs
         self.supervised_epochs = supervised_epochs
         super().__init__(
-            generator=RecurrentGenerator(hidden_dim, name="generator", **backbone),
+            generator=RecurrentGenerator(
+                hidden_dim, name="generator", **backbone
+            ),
             discriminator=RecurrentDiscriminator(
                 per_step_logits=True, name="discriminator", **backbone
             ),
@@ -138,8 +140,12 @@ class TimeGAN(SequenceGAN):
             **kwargs,
         )
         # === Networks of the embedding space ===
-        self.embedder = RecurrentGenerator(hidden_dim, name="embedder", **backbone)
-        self.recovery = RecurrentGenerator(num_features, name="recovery", **backbone)
+        self.embedder = RecurrentGenerator(
+            hidden_dim, name="embedder", **backbone
+        )
+        self.recovery = RecurrentGenerator(
+            num_features, name="recovery", **backbone
+        )
         self.supervisor = RecurrentGenerator(
             hidden_dim,
             cell=cell,
@@ -152,7 +158,10 @@ class TimeGAN(SequenceGAN):
         self.recovery.build((None, seq_len, hidden_dim))
         self.supervisor.build((None, seq_len, hidden_dim))
         self.completed_epochs = self.add_weight(
-            shape=(), initializer="zeros", dtype="int32", trainable=False,
+            shape=(),
+            initializer="zeros",
+            dtype="int32",
+            trainable=False,
             name="completed_epochs",
         )
         self.e_loss_tracker = keras.metrics.Mean(name="e_loss")
@@ -174,7 +183,9 @@ class TimeGAN(SequenceGAN):
 
     # === Training ===
 
-    def compile(self, g_optimizer=None, d_optimizer=None, e_optimizer=None, **kwargs):
+    def compile(
+        self, g_optimizer=None, d_optimizer=None, e_optimizer=None, **kwargs
+    ):
         """As `SequenceGAN.compile`, plus `e_optimizer` for the embedder and
         recovery. The generator's optimizer also trains the supervisor."""
         self.e_optimizer = keras.optimizers.get(
@@ -188,10 +199,16 @@ class TimeGAN(SequenceGAN):
         self.e_optimizer.build(self._embedding_variables())
 
     def _embedding_variables(self):
-        return self.embedder.trainable_variables + self.recovery.trainable_variables
+        return (
+            self.embedder.trainable_variables
+            + self.recovery.trainable_variables
+        )
 
     def generator_variables(self):
-        return self.generator.trainable_variables + self.supervisor.trainable_variables
+        return (
+            self.generator.trainable_variables
+            + self.supervisor.trainable_variables
+        )
 
     def get_compile_config(self):
         config = super().get_compile_config()
@@ -227,7 +244,9 @@ class TimeGAN(SequenceGAN):
         optimizer.apply(tape.gradient(scaled_loss, variables), variables)
 
     def _supervised_loss(self, embedded):
-        return _mse(embedded[:, 1:], self.supervisor(embedded, training=True)[:, :-1])
+        return _mse(
+            embedded[:, 1:], self.supervisor(embedded, training=True)[:, :-1]
+        )
 
     def train_step(self, data):
         real, _, _ = keras.utils.unpack_x_y_sample_weight(data)
@@ -237,13 +256,19 @@ class TimeGAN(SequenceGAN):
         if self.phase == "embedding":
             with tf.GradientTape() as tape:
                 embedded = self.embedder(real, training=True)
-                reconstruction = _mse(real, self.recovery(embedded, training=True))
+                reconstruction = _mse(
+                    real, self.recovery(embedded, training=True)
+                )
                 scaled_loss = 10.0 * tf.sqrt(reconstruction) * scale
-            self._apply(self.e_optimizer, scaled_loss, tape, self._embedding_variables())
+            self._apply(
+                self.e_optimizer, scaled_loss, tape, self._embedding_variables()
+            )
             self.e_loss_tracker.update_state(reconstruction)
         elif self.phase == "supervised":
             with tf.GradientTape() as tape:
-                supervised = self._supervised_loss(self.embedder(real, training=True))
+                supervised = self._supervised_loss(
+                    self.embedder(real, training=True)
+                )
                 scaled_loss = supervised * scale
             variables = self.supervisor.trainable_variables
             self._apply(self.g_optimizer, scaled_loss, tape, variables)
@@ -266,7 +291,8 @@ class TimeGAN(SequenceGAN):
             # Both fakes in one discriminator call: one recurrence, not two.
             supervised_logits, plain_logits = tf.split(
                 self.discriminator(
-                    tf.concat([fake_supervised, fake_embedded], axis=0), training=True
+                    tf.concat([fake_supervised, fake_embedded], axis=0),
+                    training=True,
                 ),
                 2,
                 axis=0,
@@ -281,7 +307,9 @@ class TimeGAN(SequenceGAN):
                 + 100.0 * _moment_loss(real, fake)
             )
             scaled_loss = g_loss * scale
-        self._apply(self.g_optimizer, scaled_loss, tape, self.generator_variables())
+        self._apply(
+            self.g_optimizer, scaled_loss, tape, self.generator_variables()
+        )
 
         # Embedder and recovery.
         with tf.GradientTape() as tape:
@@ -290,7 +318,9 @@ class TimeGAN(SequenceGAN):
             supervised = self._supervised_loss(embedded)
             e_loss = 10.0 * tf.sqrt(reconstruction) + 0.1 * supervised
             scaled_loss = e_loss * scale
-        self._apply(self.e_optimizer, scaled_loss, tape, self._embedding_variables())
+        self._apply(
+            self.e_optimizer, scaled_loss, tape, self._embedding_variables()
+        )
 
         # Discriminator, on real, supervised-generated and generated embeddings.
         noise = self.training_noise(batch_size)
@@ -302,7 +332,9 @@ class TimeGAN(SequenceGAN):
                 tf.concat([embedded, fake_supervised, fake_embedded], axis=0),
                 training=True,
             )
-            real_logits, supervised_logits, plain_logits = tf.split(logits, 3, axis=0)
+            real_logits, supervised_logits, plain_logits = tf.split(
+                logits, 3, axis=0
+            )
             d_loss = (
                 cross_entropy(1.0, real_logits)
                 + cross_entropy(0.0, supervised_logits)
@@ -327,8 +359,12 @@ class TimeGAN(SequenceGAN):
         )
 
     def discriminator_logits(self, scaled, condition=None):
-        del condition  # TimeGAN is neither label-conditional nor variable-length.
-        return self.discriminator(self.embedder(scaled, training=False), training=False)
+        del (
+            condition
+        )  # TimeGAN is neither label-conditional nor variable-length.
+        return self.discriminator(
+            self.embedder(scaled, training=False), training=False
+        )
 
     # === Config ===
 

@@ -57,7 +57,9 @@ def test_text_times_sort_as_text_and_columns_can_be_chosen(tmp_path):
         ("patient", None, ["zzz"], "Column(s) ['zzz'] not found"),
     ],
 )
-def test_bad_long_format_requests_are_named(tmp_path, id_column, time_column, columns, message):
+def test_bad_long_format_requests_are_named(
+    tmp_path, id_column, time_column, columns, message
+):
     path = write_long_csv(tmp_path / "long.csv", [3, 2])
     with pytest.raises(ValueError) as error:
         read_long_csv(path, id_column, time_column, columns)
@@ -89,7 +91,9 @@ def test_load_sequences_gives_lengths_and_the_pipeline_masks(tmp_path):
     steps = loaded.valid_steps()
     assert len(steps) == int(loaded.lengths.sum())
     scaled = loaded.sequences + 100.0  # padded steps now non-zero
-    dataset = data.make_dataset(scaled, 9, shuffle=False, lengths=loaded.lengths)
+    dataset = data.make_dataset(
+        scaled, 9, shuffle=False, lengths=loaded.lengths
+    )
     batch = next(iter(dataset))
     lengths = batch["lengths"].numpy()
     past_end = np.arange(6)[None, :] >= lengths[:, None]
@@ -101,8 +105,9 @@ def test_load_sequences_gives_lengths_and_the_pipeline_masks(tmp_path):
 
 def test_equal_lengths_give_fixed_length_data_and_bad_specs_are_named(tmp_path):
     path = write_long_csv(tmp_path / "long.csv", [6, 7])
-    loaded = data.load_sequences(f"csv:{path}", seq_len=6, id_column="patient",
-                                 time_column="time")
+    loaded = data.load_sequences(
+        f"csv:{path}", seq_len=6, id_column="patient", time_column="time"
+    )
     assert loaded.lengths is None and loaded.sequences.shape == (3, 6, 2)
     with pytest.raises(ValueError, match="apply to csv:PATH data"):
         data.load_sequences("sines", id_column="patient")

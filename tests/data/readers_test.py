@@ -87,7 +87,11 @@ def test_sources_load_csv_and_npy(tmp_path):
     assert data.feature_names == ["a", "b"]
     npy = str(tmp_path / "x.npy")
     np.save(npy, np.zeros((6, 10, 3)))
-    assert load_sequences(f"npy:{npy}", seq_len=10).sequences.shape == (6, 10, 3)
+    assert load_sequences(f"npy:{npy}", seq_len=10).sequences.shape == (
+        6,
+        10,
+        3,
+    )
     with pytest.raises(ValueError, match="12 steps"):
         np.save(npy, np.zeros((6, 12, 3)))
         load_sequences(f"npy:{npy}", seq_len=10)

@@ -12,7 +12,9 @@ def test_shape_dtype_and_range():
 
 
 def test_same_seed_same_data_other_seed_other_data():
-    np.testing.assert_array_equal(sine_waves(10, seed=3), sine_waves(10, seed=3))
+    np.testing.assert_array_equal(
+        sine_waves(10, seed=3), sine_waves(10, seed=3)
+    )
     assert not np.allclose(sine_waves(10, seed=3), sine_waves(10, seed=4))
 
 

@@ -9,7 +9,9 @@ from keras_rgan.data import streaming
 
 
 def write_series(path, rows, columns=("a", "b", "c"), seed=0):
-    values = np.random.default_rng(seed).normal(size=(rows, len(columns))).round(4)
+    values = (
+        np.random.default_rng(seed).normal(size=(rows, len(columns))).round(4)
+    )
     with open(path, "w") as f:
         f.write(",".join(columns) + "\n")
         for row in values:
@@ -18,13 +20,20 @@ def write_series(path, rows, columns=("a", "b", "c"), seed=0):
 
 
 @pytest.mark.parametrize("stride", [1, 3])
-def test_streamed_windows_equal_the_loaded_windows_across_chunks(tmp_path, stride, monkeypatch):
+def test_streamed_windows_equal_the_loaded_windows_across_chunks(
+    tmp_path, stride, monkeypatch
+):
     monkeypatch.setattr(streaming, "CHUNK_ROWS", 100)  # many chunk boundaries
     path, values = write_series(tmp_path / "series.csv", 1000)
     chosen = values[:, [2, 0]]  # columns c, a in that order
     expected = make_windows(chosen, 24, stride)
     ds = streaming.stream_windows(
-        path, 24, batch_size=1, scaler=None, columns=["c", "a"], stride=stride,
+        path,
+        24,
+        batch_size=1,
+        scaler=None,
+        columns=["c", "a"],
+        stride=stride,
         shuffle_buffer=1,
     )
     got = np.concatenate([batch.numpy() for batch in ds])
@@ -38,25 +47,47 @@ def test_streamed_windows_equal_the_loaded_windows_across_chunks(tmp_path, strid
 
 def test_streamed_training_matches_the_in_memory_split_and_scaler(tmp_path):
     path, values = write_series(tmp_path / "series.csv", 600)
-    common = dict(dataset=f"csv:{path}", seq_len=8, batch_size=32, units=4,
-                  epochs=1, verbose=0)
-    streamed, stream_scaler = train_lib.load_data(train_lib.TrainConfig(stream=True, **common))
+    common = dict(
+        dataset=f"csv:{path}",
+        seq_len=8,
+        batch_size=32,
+        units=4,
+        epochs=1,
+        verbose=0,
+    )
+    streamed, stream_scaler = train_lib.load_data(
+        train_lib.TrainConfig(stream=True, **common)
+    )
     loaded, scaler = train_lib.load_data(train_lib.TrainConfig(**common))
     assert streamed.num_windows == len(loaded.sequences)
-    np.testing.assert_allclose(stream_scaler.data_min, scaler.data_min, rtol=1e-6)
-    np.testing.assert_allclose(stream_scaler.data_max, scaler.data_max, rtol=1e-6)
-    np.testing.assert_allclose(streamed.sequences, loaded.sequences[:256], rtol=1e-6)
+    np.testing.assert_allclose(
+        stream_scaler.data_min, scaler.data_min, rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        stream_scaler.data_max, scaler.data_max, rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        streamed.sequences, loaded.sequences[:256], rtol=1e-6
+    )
     result = train_lib.train(
-        train_lib.TrainConfig(stream=True, export_dir=str(tmp_path / "e"), **common)
+        train_lib.TrainConfig(
+            stream=True, export_dir=str(tmp_path / "e"), **common
+        )
     )
     assert len(result.history.history["d_loss"]) == 1
-    assert int(result.model.g_optimizer.iterations) == len(loaded.sequences) // 32
+    assert (
+        int(result.model.g_optimizer.iterations) == len(loaded.sequences) // 32
+    )
     assert result.model.generate(3, seed=0).shape == (3, 8, 3)
 
 
 @pytest.mark.parametrize(
     "content, message",
-    [("a,b\n1,x\n", "not a number"), ("a,b\n1,nan\n", "NaN or inf"), ("a,b\n", "no data rows")],
+    [
+        ("a,b\n1,x\n", "not a number"),
+        ("a,b\n1,nan\n", "NaN or inf"),
+        ("a,b\n", "no data rows"),
+    ],
 )
 def test_bad_streamed_files_are_named(tmp_path, content, message):
     path = tmp_path / "bad.csv"

@@ -104,9 +104,7 @@ def test_prepared_2d_dataset_is_read_from_data_dir(walks_dir):
     starts = x[:, 0, 0].astype(int)  # Example i starts at i.
     assert sorted(starts) == list(range(6))
     np.testing.assert_array_equal(labels, starts % 3)
-    np.testing.assert_array_equal(
-        x[0], starts[0] + np.arange(10).reshape(5, 2)
-    )
+    np.testing.assert_array_equal(x[0], starts[0] + np.arange(10).reshape(5, 2))
     x, labels, _ = load_tfds(
         "tiny_walks", split="train[:4]", data_dir=walks_dir, max_sequences=3
     )

@@ -14,7 +14,11 @@ def test_padded_steps_are_ignored_with_lengths():
     real[:, 4:] = 0.0
     synthetic[:, 4:] = 1.0
     masked = discriminative_score(
-        real, synthetic, steps=500, real_lengths=lengths, synthetic_lengths=lengths
+        real,
+        synthetic,
+        steps=500,
+        real_lengths=lengths,
+        synthetic_lengths=lengths,
     )
     unmasked = discriminative_score(real, synthetic, steps=500)
     assert masked < 0.15

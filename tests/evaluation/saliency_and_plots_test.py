@@ -13,7 +13,9 @@ def test_integrated_gradients_of_a_linear_logit_are_exact():
     x = np.random.default_rng(1).normal(size=(3, 5, 2)).astype("float32")
     baseline = np.full((1, 5, 2), 0.5, "float32")
     attributions = evaluation.integrated_gradients(fn, x, baseline, steps=4)
-    np.testing.assert_allclose(attributions, (x - baseline) * weights, rtol=1e-5)
+    np.testing.assert_allclose(
+        attributions, (x - baseline) * weights, rtol=1e-5
+    )
 
 
 def test_integrated_gradients_are_complete_for_a_nonlinear_logit():
@@ -21,7 +23,8 @@ def test_integrated_gradients_are_complete_for_a_nonlinear_logit():
     x = np.random.default_rng(2).uniform(size=(4, 6, 2)).astype("float32")
     attributions = evaluation.integrated_gradients(fn, x, steps=64)
     np.testing.assert_allclose(
-        attributions.sum(axis=(1, 2)), fn(x).numpy() - fn(np.zeros_like(x)).numpy(),
+        attributions.sum(axis=(1, 2)),
+        fn(x).numpy() - fn(np.zeros_like(x)).numpy(),
         rtol=2e-2,
     )
 
@@ -31,11 +34,16 @@ def test_plots_write_png_files(tmp_path):
     fake = sine_waves(80, 10, 2, seed=1)
     paths = [
         evaluation.plot_embeddings(real, fake, str(tmp_path / "e.png")),
-        evaluation.plot_sequences(real, fake, str(tmp_path / "s.png"), ["a", "b"]),
-        evaluation.plot_history({"d_loss": [1.0, 0.9], "g_loss": [0.7, 0.8]},
-                                str(tmp_path / "h.png")),
-        evaluation.plot_saliency(np.ones((4, 10, 2)), np.zeros((4, 10, 2)),
-                                 str(tmp_path / "sal.png")),
+        evaluation.plot_sequences(
+            real, fake, str(tmp_path / "s.png"), ["a", "b"]
+        ),
+        evaluation.plot_history(
+            {"d_loss": [1.0, 0.9], "g_loss": [0.7, 0.8]},
+            str(tmp_path / "h.png"),
+        ),
+        evaluation.plot_saliency(
+            np.ones((4, 10, 2)), np.zeros((4, 10, 2)), str(tmp_path / "sal.png")
+        ),
     ]
     for path in paths:
         with open(path, "rb") as f:

@@ -81,7 +81,9 @@ def test_tstr_accuracy_beats_chance_only_with_informative_labels(real):
     chance = evaluation.tstr_accuracy(other, shuffled, real, labels, 2)
     assert chance < 0.7
     with pytest.raises(ValueError, match=r"must lie in \[0, 2\)"):
-        evaluation.tstr_accuracy(other, other_labels + 1, real, labels, 2, steps=1)
+        evaluation.tstr_accuracy(
+            other, other_labels + 1, real, labels, 2, steps=1
+        )
 
 
 def test_mismatched_shapes_are_named(real):

@@ -31,8 +31,10 @@ def _pair(return_sequences, unroll=False):
     standard = keras.layers.LSTM(6, return_sequences=return_sequences)
     for layer in (fused, standard):
         layer.build((4, 10, 3))
-    weights = [rng.normal(scale=0.5, size=w.shape).astype("float32")
-               for w in standard.get_weights()]
+    weights = [
+        rng.normal(scale=0.5, size=w.shape).astype("float32")
+        for w in standard.get_weights()
+    ]
     fused.set_weights(weights)
     standard.set_weights(weights)
     return fused, standard
@@ -83,7 +85,9 @@ def test_standard_kernels_mask_and_jit_fall_back_to_keras():
 def test_gradient_penalty_takes_second_order_gradients_through_lstm_critic():
     critic = keras_rgan.LSTMDiscriminator(units=8, num_layers=1)
     rng = np.random.default_rng(3)
-    real, fake = (tf.constant(rng.normal(size=(4, 6, 2)), "float32") for _ in "ab")
+    real, fake = (
+        tf.constant(rng.normal(size=(4, 6, 2)), "float32") for _ in "ab"
+    )
     epsilon = tf.constant(rng.uniform(size=(4, 1, 1)), "float32")
     critic(real)
 
@@ -101,7 +105,9 @@ def test_gradient_penalty_takes_second_order_gradients_through_lstm_critic():
     names = [v.path for v in critic.trainable_variables]
     missing = [name for name, g in zip(names, gradients) if g is None]
     assert len(missing) == 1 and missing[0].endswith("bias"), missing
-    assert any("lstm" in name for name, g in zip(names, gradients) if g is not None)
+    assert any(
+        "lstm" in name for name, g in zip(names, gradients) if g is not None
+    )
     for got, want in zip(gradients, expected):
         if got is not None:
             np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
@@ -116,8 +122,12 @@ def test_exports_use_portable_ops_only(tmp_path):
         seed=0,
     )
     gan.compile()
-    gan.fit(np.random.default_rng(0).uniform(size=(8, 5, 2)).astype("float32"),
-            batch_size=4, epochs=1, verbose=0)
+    gan.fit(
+        np.random.default_rng(0).uniform(size=(8, 5, 2)).astype("float32"),
+        batch_size=4,
+        epochs=1,
+        verbose=0,
+    )
     assert _fused(_ops(lambda: gan.generator(tf.zeros((2, 5, 2)))))
     path = keras_rgan.export_saved_model(gan, str(tmp_path))
     with open(os.path.join(path, "saved_model.pb"), "rb") as f:
@@ -126,7 +136,9 @@ def test_exports_use_portable_ops_only(tmp_path):
     served = tf.saved_model.load(path).signatures["serving_default"](
         num_samples=tf.constant(3), seed=tf.constant(1, tf.int64)
     )["sequences"]
-    np.testing.assert_allclose(served, gan.generate(3, seed=1), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        served, gan.generate(3, seed=1), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_large_layers_and_unknown_batch_sizes_keep_keras_ops():

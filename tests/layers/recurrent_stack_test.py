@@ -7,8 +7,13 @@ from keras_rgan.layers import RecurrentStack
 @pytest.mark.parametrize("cell", ["lstm", "gru", "tanh"])
 @pytest.mark.parametrize("return_sequences", [True, False])
 def test_shapes(cell, return_sequences):
-    stack = RecurrentStack(cell, units=6, num_layers=2, dense_units=[5, 3],
-                           return_sequences=return_sequences)
+    stack = RecurrentStack(
+        cell,
+        units=6,
+        num_layers=2,
+        dense_units=[5, 3],
+        return_sequences=return_sequences,
+    )
     out = stack(np.zeros((4, 10, 2), "float32"))
     expected = (4, 10, 3) if return_sequences else (4, 3)
     assert tuple(out.shape) == expected
@@ -38,8 +43,13 @@ def test_bad_definitions(kwargs, message):
 @pytest.mark.parametrize("cell", ["lstm", "gru", "tanh"])
 @pytest.mark.parametrize("return_sequences", [True, False])
 def test_unrolled_stack_computes_what_the_loop_does(cell, return_sequences):
-    looped = RecurrentStack(cell, units=6, num_layers=2, dense_units=[3],
-                            return_sequences=return_sequences)
+    looped = RecurrentStack(
+        cell,
+        units=6,
+        num_layers=2,
+        dense_units=[3],
+        return_sequences=return_sequences,
+    )
     unrolled = RecurrentStack.from_config(
         {**looped.get_config(), "unroll": True}
     )
@@ -48,7 +58,10 @@ def test_unrolled_stack_computes_what_the_loop_does(cell, return_sequences):
     looped.build(x.shape)
     unrolled.build(x.shape)
     unrolled.set_weights(looped.get_weights())
-    assert unrolled.recurrent_layers[0].unroll and not looped.recurrent_layers[0].unroll
+    assert (
+        unrolled.recurrent_layers[0].unroll
+        and not looped.recurrent_layers[0].unroll
+    )
     for kwargs in ({}, {"mask": mask}):
         np.testing.assert_allclose(
             unrolled(x, **kwargs), looped(x, **kwargs), rtol=1e-5, atol=1e-6

@@ -30,8 +30,12 @@ def test_matches_the_equations_over_a_sequence():
     outputs, state = layer(x)
     V, b, U, W = (
         keras.ops.convert_to_numpy(w)
-        for w in (cell.projection_kernel, cell.projection_bias,
-                  cell.state_kernel, cell.output_kernel)
+        for w in (
+            cell.projection_kernel,
+            cell.projection_bias,
+            cell.state_kernel,
+            cell.output_kernel,
+        )
     )
     assert V.shape == (2 + 4, 6) and U.shape == (6, 4) and W.shape == (6, 3)
     expected_outputs, expected_state = numpy_reference(x, V, b, U, W)
@@ -43,7 +47,9 @@ def test_gradients_match_finite_differences():
     # Seeded weights: an unseeded draw can give a gradient entry near 0, where
     # the finite difference's relative error is large (seen once, under load).
     keras.utils.set_random_seed(0)
-    cell = SharedTanhProjectionCell(3, state_units=2, output_units=2, dtype="float64")
+    cell = SharedTanhProjectionCell(
+        3, state_units=2, output_units=2, dtype="float64"
+    )
     layer = keras.layers.RNN(cell, return_sequences=True, dtype="float64")
     x = np.random.default_rng(1).normal(size=(2, 4, 2))
     layer.build(x.shape)
@@ -52,7 +58,9 @@ def test_gradients_match_finite_differences():
         return tf.reduce_sum(tf.sin(layer(inputs)))
 
     theoretical, numerical = tf.test.compute_gradient(loss, [tf.constant(x)])
-    np.testing.assert_allclose(theoretical[0], numerical[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        theoretical[0], numerical[0], rtol=1e-5, atol=1e-6
+    )
 
     with tf.GradientTape() as tape:
         value = loss(tf.constant(x))

@@ -27,11 +27,16 @@ def build(kind, **kwargs):
         gan = keras_rgan.RGAN(
             keras_rgan.LSTMGenerator(FEATURES, units=8),
             keras_rgan.LSTMDiscriminator(units=8),
-            seq_len=SEQ_LEN, latent_dim=2, **common,
+            seq_len=SEQ_LEN,
+            latent_dim=2,
+            **common,
         )
     else:
         gan = keras_rgan.CRGAN(
-            seq_len=SEQ_LEN, num_features=FEATURES, units=8, condition_steps=3,
+            seq_len=SEQ_LEN,
+            num_features=FEATURES,
+            units=8,
+            condition_steps=3,
             **common,
         )
     gan.compile()
@@ -48,8 +53,14 @@ def test_trains_on_labelled_data_and_generates_chosen_classes(kind, tmp_path):
     chosen = np.array([2, 0, 1, 1])
     a = gan.generate(4, seed=1, labels=chosen)
     np.testing.assert_array_equal(a, gan.generate(4, seed=1, labels=chosen))
-    assert not np.allclose(a, gan.generate(4, seed=1, labels=np.array([0, 0, 0, 0])))
-    assert gan.generate(5, seed=2).shape == (5, SEQ_LEN, FEATURES)  # drawn labels
+    assert not np.allclose(
+        a, gan.generate(4, seed=1, labels=np.array([0, 0, 0, 0]))
+    )
+    assert gan.generate(5, seed=2).shape == (
+        5,
+        SEQ_LEN,
+        FEATURES,
+    )  # drawn labels
     with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\)"):
         gan.generate(2, labels=np.array([0, 3]))
     with pytest.raises(TypeError, match="1-D integer array"):
@@ -59,7 +70,9 @@ def test_trains_on_labelled_data_and_generates_chosen_classes(kind, tmp_path):
 
     restored = helpers.keras_round_trip(gan, tmp_path)
     assert restored.num_classes == CLASSES
-    np.testing.assert_allclose(restored.generate(4, seed=1, labels=chosen), a, rtol=1e-5)
+    np.testing.assert_allclose(
+        restored.generate(4, seed=1, labels=chosen), a, rtol=1e-5
+    )
 
     path = keras_rgan.export_saved_model(gan, str(tmp_path / "export"))
     loaded = tf.saved_model.load(path)
@@ -68,12 +81,16 @@ def test_trains_on_labelled_data_and_generates_chosen_classes(kind, tmp_path):
         labels=tf.constant(chosen, tf.int32), seed=tf.constant(1, tf.int64)
     )["sequences"].numpy()
     np.testing.assert_allclose(served, a, rtol=1e-5)
-    with pytest.raises(tf.errors.InvalidArgumentError, match="labels must be <= 2"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="labels must be <= 2"
+    ):
         loaded.signatures["generate_with_labels"](
-            labels=tf.constant([0, 5], tf.int32), seed=tf.constant(1, tf.int64))
+            labels=tf.constant([0, 5], tf.int32), seed=tf.constant(1, tf.int64)
+        )
     with pytest.raises(tf.errors.InvalidArgumentError, match="int32"):
         loaded.signatures["generate_with_labels"](
-            labels=tf.constant([0.5]), seed=tf.constant(1, tf.int64))
+            labels=tf.constant([0.5]), seed=tf.constant(1, tf.int64)
+        )
     logits = loaded.signatures["discriminate"](
         sequences=tf.constant(x[:3]), labels=tf.constant(labels[:3], tf.int32)
     )["logits"]
@@ -86,8 +103,11 @@ def test_label_conditional_training_under_two_replicas(kind, mirrored_strategy):
     with mirrored_strategy.scope():
         gan = build(kind)
     before = gan.get_weights()
-    gan.fit(keras_rgan.data.make_dataset(x, 16, seed=0, labels=labels), epochs=1,
-            verbose=0)
+    gan.fit(
+        keras_rgan.data.make_dataset(x, 16, seed=0, labels=labels),
+        epochs=1,
+        verbose=0,
+    )
     assert helpers.max_weight_change(before, gan.get_weights()) > 0
 
 
@@ -97,11 +117,18 @@ def test_generated_classes_are_recognised_by_a_classifier_of_real_data():
     gan = keras_rgan.RGAN(
         keras_rgan.LSTMGenerator(FEATURES, units=32, num_layers=1),
         keras_rgan.LSTMDiscriminator(units=32, num_layers=1),
-        seq_len=SEQ_LEN, latent_dim=2, num_classes=CLASSES, label_dim=4, seed=0,
+        seq_len=SEQ_LEN,
+        latent_dim=2,
+        num_classes=CLASSES,
+        label_dim=4,
+        seed=0,
     )
     gan.compile()
-    gan.fit(keras_rgan.data.make_dataset(x, 32, seed=0, labels=labels), epochs=100,
-            verbose=0)
+    gan.fit(
+        keras_rgan.data.make_dataset(x, 32, seed=0, labels=labels),
+        epochs=100,
+        verbose=0,
+    )
     wanted = np.arange(300) % CLASSES
     synthetic = gan.generate(300, seed=0, labels=wanted)
     # Train on real labelled data, test on the generated sequences' labels.
@@ -114,8 +141,14 @@ def test_npz_data_trains_with_conditional(tmp_path):
     path = str(tmp_path / "labelled.npz")
     np.savez(path, x=x, labels=labels)
     config = train_lib.TrainConfig(
-        dataset=f"npz:{path}", seq_len=SEQ_LEN, batch_size=16, epochs=1, units=4,
-        conditional=True, export_dir=str(tmp_path / "exp"), verbose=0,
+        dataset=f"npz:{path}",
+        seq_len=SEQ_LEN,
+        batch_size=16,
+        epochs=1,
+        units=4,
+        conditional=True,
+        export_dir=str(tmp_path / "exp"),
+        verbose=0,
     )
     result = train_lib.train(config)
     assert result.model.num_classes == CLASSES
@@ -123,5 +156,8 @@ def test_npz_data_trains_with_conditional(tmp_path):
     loaded = tf.saved_model.load(result.export_path)
     assert "generate_with_labels" in loaded.signatures
     with pytest.raises(ValueError, match="--conditional needs labelled data"):
-        train_lib.load_data(train_lib.TrainConfig(conditional=True, num_sequences=64,
-                                                  batch_size=16))
+        train_lib.load_data(
+            train_lib.TrainConfig(
+                conditional=True, num_sequences=64, batch_size=16
+            )
+        )

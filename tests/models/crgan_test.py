@@ -1,6 +1,5 @@
 import json
 
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -12,14 +11,24 @@ SEQ_LEN, FEATURES, K = 10, 2, 4
 
 
 def data(n=32):
-    return keras_rgan.data.sine_waves(n, SEQ_LEN, FEATURES, seed=0) * 50.0 + 10.0
+    return (
+        keras_rgan.data.sine_waves(n, SEQ_LEN, FEATURES, seed=0) * 50.0 + 10.0
+    )
 
 
-def tiny_crgan(cell="tanh", condition_steps=K, scaler=None, seed=0, **compile_kwargs):
+def tiny_crgan(
+    cell="tanh", condition_steps=K, scaler=None, seed=0, **compile_kwargs
+):
     gan = keras_rgan.CRGAN(
-        seq_len=SEQ_LEN, num_features=FEATURES, latent_dim=3, cell=cell,
-        units=8, dense_units=[6], condition_steps=condition_steps,
-        scaler=scaler, seed=seed,
+        seq_len=SEQ_LEN,
+        num_features=FEATURES,
+        latent_dim=3,
+        cell=cell,
+        units=8,
+        dense_units=[6],
+        condition_steps=condition_steps,
+        scaler=scaler,
+        seed=seed,
     )
     gan.compile(**compile_kwargs)
     return gan
@@ -50,8 +59,9 @@ def test_one_step_trains_both_players(cell, condition_steps):
     gan = tiny_crgan(cell=cell, condition_steps=condition_steps)
     before = gan.get_weights()
     g_before = [w.numpy() for w in gan.generator.trainable_weights]
-    logs = gan.train_on_batch(keras_rgan.data.sine_waves(8, SEQ_LEN, FEATURES),
-                              return_dict=True)
+    logs = gan.train_on_batch(
+        keras_rgan.data.sine_waves(8, SEQ_LEN, FEATURES), return_dict=True
+    )
     assert all(np.isfinite(v) for v in logs.values())
     g_after = [w.numpy() for w in gan.generator.trainable_weights]
     assert helpers.max_weight_change(g_before, g_after) > 0
@@ -61,8 +71,11 @@ def test_one_step_trains_both_players(cell, condition_steps):
 def test_split_batch_gives_the_generator_one_half_and_the_discriminator_the_other():
     gan = tiny_crgan()
     gan.unconditional_fraction = 0.0
-    real = tf.constant(np.arange(8 * SEQ_LEN * FEATURES, dtype="float32").reshape(
-        8, SEQ_LEN, FEATURES))
+    real = tf.constant(
+        np.arange(8 * SEQ_LEN * FEATURES, dtype="float32").reshape(
+            8, SEQ_LEN, FEATURES
+        )
+    )
     labels = tf.constant([0, 1, 2, 3, 4, 5, 6, 7])
     discriminator_real, d_condition, condition = gan.split_batch(
         real, {"labels": labels, "lengths": None}
@@ -84,8 +97,9 @@ def test_two_replicas_train(mirrored_strategy):
     with strategy.scope():
         gan = tiny_crgan()
     before = gan.get_weights()
-    history = gan.fit(keras_rgan.data.make_dataset(x, 16, seed=0), epochs=1,
-                      verbose=0)
+    history = gan.fit(
+        keras_rgan.data.make_dataset(x, 16, seed=0), epochs=1, verbose=0
+    )
     assert np.isfinite(history.history["d_loss"]).all()
     assert helpers.max_weight_change(before, gan.get_weights()) > 0
 
@@ -113,7 +127,9 @@ def test_generate_long_chains_windows_on_their_tails(trained):
     windows = [chain]
     stream = 1
     while chain.shape[1] < length:
-        window = gan.continue_scaled(chain[:, -K:], gan.noise_from_seed(1, 5, stream))
+        window = gan.continue_scaled(
+            chain[:, -K:], gan.noise_from_seed(1, 5, stream)
+        )
         window = window.numpy()
         np.testing.assert_array_equal(window[:, :K], chain[:, -K:])  # the join
         chain = np.concatenate([chain, window[:, K:]], axis=1)
@@ -134,7 +150,9 @@ def test_unconditional_model_refuses_to_continue():
 
 def test_numpy_api_errors(trained):
     gan, _ = trained
-    with pytest.raises(ValueError, match=r"prefix must have shape \(batch, 4, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"prefix must have shape \(batch, 4, 2\)"
+    ):
         gan.continue_sequences(np.zeros((2, K + 1, FEATURES)))
     with pytest.raises(ValueError, match="length must be positive"):
         gan.generate_long(0)
@@ -147,17 +165,22 @@ def test_keras_file_round_trip(trained, tmp_path):
     restored = helpers.keras_round_trip(gan, tmp_path)
     assert isinstance(restored, keras_rgan.CRGAN) and restored.compiled
     assert restored.condition_steps == K
-    np.testing.assert_allclose(restored.generate(3, seed=1), gan.generate(3, seed=1),
-                               rtol=1e-6)
-    np.testing.assert_allclose(restored.generate_long(25, seed=1),
-                               gan.generate_long(25, seed=1), rtol=1e-6)
+    np.testing.assert_allclose(
+        restored.generate(3, seed=1), gan.generate(3, seed=1), rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        restored.generate_long(25, seed=1),
+        gan.generate_long(25, seed=1),
+        rtol=1e-6,
+    )
 
 
 @pytest.fixture(scope="module")
 def exported(trained, tmp_path_factory):
     gan, _ = trained
-    path = keras_rgan.export_saved_model(gan, str(tmp_path_factory.mktemp("crgan")),
-                                         max_length=500)
+    path = keras_rgan.export_saved_model(
+        gan, str(tmp_path_factory.mktemp("crgan")), max_length=500
+    )
     return path, tf.saved_model.load(path)
 
 
@@ -188,34 +211,54 @@ print(json.dumps(out))
     assert result.returncode == 0, result.stderr[-2000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["signatures"] == [
-        "continue_sequences", "discriminate", "generate_from_noise", "generate_long",
+        "continue_sequences",
+        "discriminate",
+        "generate_from_noise",
+        "generate_long",
         "serving_default",
     ]
     continued = np.array(out["continued"], "float32")
     np.testing.assert_array_equal(continued[:, :K], prefix)
-    np.testing.assert_allclose(continued, gan.continue_sequences(prefix, seed=2), rtol=1e-5)
-    np.testing.assert_allclose(np.array(out["long"]), gan.generate_long(40, seed=2),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        continued, gan.continue_sequences(prefix, seed=2), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        np.array(out["long"]), gan.generate_long(40, seed=2), rtol=1e-5
+    )
     assert np.array(out["plain"]).shape == (2, SEQ_LEN, FEATURES)
 
 
 @pytest.mark.parametrize(
     "signature, inputs, message",
     [
-        ("continue_sequences", {"prefix": np.zeros((2, K + 1, FEATURES))},
-         r"prefix must have shape \(None, 4, 2\)"),
-        ("continue_sequences", {"prefix": np.zeros((2, K, FEATURES + 1))},
-         r"prefix must have shape \(None, 4, 2\)"),
-        ("continue_sequences", {"prefix": np.zeros((0, K, FEATURES))},
-         "prefix batch size must be >= 1"),
+        (
+            "continue_sequences",
+            {"prefix": np.zeros((2, K + 1, FEATURES))},
+            r"prefix must have shape \(None, 4, 2\)",
+        ),
+        (
+            "continue_sequences",
+            {"prefix": np.zeros((2, K, FEATURES + 1))},
+            r"prefix must have shape \(None, 4, 2\)",
+        ),
+        (
+            "continue_sequences",
+            {"prefix": np.zeros((0, K, FEATURES))},
+            "prefix batch size must be >= 1",
+        ),
         ("generate_long", {"length": 0}, "length must be >= 1"),
         ("generate_long", {"length": -5}, "length must be >= 1"),
         ("generate_long", {"length": 501}, "length must be <= 500"),
-        ("generate_from_noise", {"noise": np.zeros((2, SEQ_LEN, 2))},
-         r"noise must have shape \(None, 10, 3\)"),
+        (
+            "generate_from_noise",
+            {"noise": np.zeros((2, SEQ_LEN, 2))},
+            r"noise must have shape \(None, 10, 3\)",
+        ),
     ],
 )
-def test_serving_inputs_are_validated_in_the_graph(exported, signature, inputs, message):
+def test_serving_inputs_are_validated_in_the_graph(
+    exported, signature, inputs, message
+):
     _, loaded = exported
     tensors = {
         name: tf.constant(value, tf.float32 if name != "length" else tf.int32)

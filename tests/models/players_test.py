@@ -39,7 +39,10 @@ def test_lstm_settings_stay_cudnn_eligible():
 @pytest.mark.parametrize(
     "player, shape",
     [
-        (keras_rgan.LSTMGenerator(num_features=3, units=5, num_layers=2), (2, 6, 4)),
+        (
+            keras_rgan.LSTMGenerator(num_features=3, units=5, num_layers=2),
+            (2, 6, 4),
+        ),
         (keras_rgan.LSTMDiscriminator(units=5, num_layers=2), (2, 6, 3)),
     ],
 )

@@ -12,7 +12,12 @@ def test_one_train_step_changes_both_players_and_losses_are_finite():
     g_before = [w.numpy() for w in gan.generator.trainable_weights]
     d_before = [w.numpy() for w in gan.discriminator.trainable_weights]
     logs = gan.train_on_batch(helpers.tiny_data(16), return_dict=True)
-    assert set(logs) == {"d_loss", "g_loss", "d_real_accuracy", "d_fake_accuracy"}
+    assert set(logs) == {
+        "d_loss",
+        "g_loss",
+        "d_real_accuracy",
+        "d_fake_accuracy",
+    }
     assert all(np.isfinite(v) for v in logs.values())
     g_after = [w.numpy() for w in gan.generator.trainable_weights]
     d_after = [w.numpy() for w in gan.discriminator.trainable_weights]
@@ -32,15 +37,23 @@ def test_fit_on_dataset_with_callbacks(steps_per_execution):
     )
     history = gan.fit(dataset, epochs=2, callbacks=[callback], verbose=0)
     assert len(seen) == 2 and set(seen[0]) == {
-        "d_loss", "g_loss", "d_real_accuracy", "d_fake_accuracy"}
+        "d_loss",
+        "g_loss",
+        "d_real_accuracy",
+        "d_fake_accuracy",
+    }
     assert np.isfinite(history.history["d_loss"]).all()
     assert int(gan.g_optimizer.iterations) == 2 * 6
 
 
 def test_fit_on_a_numpy_array():
     gan = helpers.tiny_rgan()
-    history = gan.fit(helpers.tiny_data(24).astype("float64"), batch_size=8,
-                      epochs=1, verbose=0)
+    history = gan.fit(
+        helpers.tiny_data(24).astype("float64"),
+        batch_size=8,
+        epochs=1,
+        verbose=0,
+    )
     assert np.isfinite(history.history["g_loss"]).all()
 
 
@@ -52,7 +65,9 @@ def test_fit_with_xla():
 
 def test_two_replicas_equal_one_device(mirrored_strategy):
     data = helpers.tiny_data(16)
-    dataset = tf.data.Dataset.from_tensor_slices(data).batch(8, drop_remainder=True)
+    dataset = tf.data.Dataset.from_tensor_slices(data).batch(
+        8, drop_remainder=True
+    )
 
     def build():
         return helpers.tiny_rgan(
@@ -88,10 +103,14 @@ def test_keras_file_round_trip_keeps_outputs_and_compilation(tmp_path):
     assert restored.compiled
     assert restored.steps_per_execution == 2
     assert restored.d_steps == gan.d_steps == 1
-    assert int(restored.g_optimizer.iterations) == int(gan.g_optimizer.iterations)
+    assert int(restored.g_optimizer.iterations) == int(
+        gan.g_optimizer.iterations
+    )
     noise = np.random.default_rng(0).normal(size=(4, 8, 2)).astype("float32")
     np.testing.assert_allclose(
-        restored.generator(noise).numpy(), gan.generator(noise).numpy(), rtol=1e-6
+        restored.generator(noise).numpy(),
+        gan.generator(noise).numpy(),
+        rtol=1e-6,
     )
     np.testing.assert_array_equal(restored.scaler.data_max, scaler.data_max)
     np.testing.assert_allclose(
@@ -105,7 +124,11 @@ def test_keras_file_round_trip_keeps_outputs_and_compilation(tmp_path):
 def test_generate_is_seeded_and_in_original_units():
     x = helpers.tiny_data(16) * 100.0 + 50.0
     gan = helpers.tiny_rgan(scaler=keras_rgan.MinMaxScaler().fit(x))
-    a, b, c = gan.generate(5, seed=1), gan.generate(5, seed=1), gan.generate(5, seed=2)
+    a, b, c = (
+        gan.generate(5, seed=1),
+        gan.generate(5, seed=1),
+        gan.generate(5, seed=2),
+    )
     assert a.shape == (5, 8, 3) and a.dtype == np.float32
     np.testing.assert_array_equal(a, b)
     assert not np.allclose(a, c)
@@ -116,7 +139,9 @@ def test_generate_is_seeded_and_in_original_units():
 
 def test_constructor_errors():
     with pytest.raises(ValueError, match="scaler has 2 features"):
-        helpers.tiny_rgan(scaler=keras_rgan.MinMaxScaler().fit(np.zeros((1, 2, 2))))
+        helpers.tiny_rgan(
+            scaler=keras_rgan.MinMaxScaler().fit(np.zeros((1, 2, 2)))
+        )
     with pytest.raises(ValueError, match="must be fitted"):
         helpers.tiny_rgan(scaler=keras_rgan.MinMaxScaler())
     gan = helpers.tiny_rgan()
@@ -129,13 +154,21 @@ def test_sequence_latent_dims_stay_fixed_over_time(tmp_path):
     gan = keras_rgan.RGAN(
         keras_rgan.LSTMGenerator(3, units=8),
         keras_rgan.LSTMDiscriminator(units=8, per_step_logits=True),
-        seq_len=8, latent_dim=2, sequence_latent_dim=3, seed=0,
+        seq_len=8,
+        latent_dim=2,
+        sequence_latent_dim=3,
+        seed=0,
     )
     gan.compile()
     assert gan.noise_dim == 5
-    for noise in (gan.noise_from_seed(4, 1).numpy(), gan.training_noise(4).numpy()):
+    for noise in (
+        gan.noise_from_seed(4, 1).numpy(),
+        gan.training_noise(4).numpy(),
+    ):
         assert noise.shape == (4, 8, 5)
-        np.testing.assert_array_equal(noise[:, :, 2:], np.repeat(noise[:, :1, 2:], 8, 1))
+        np.testing.assert_array_equal(
+            noise[:, :, 2:], np.repeat(noise[:, :1, 2:], 8, 1)
+        )
         assert np.std(noise[:, :, :2], axis=1).min() > 0  # per-step dims vary
     logs = gan.train_on_batch(helpers.tiny_data(8), return_dict=True)
     assert np.isfinite(logs["d_loss"])
@@ -143,8 +176,9 @@ def test_sequence_latent_dims_stay_fixed_over_time(tmp_path):
     restored = helpers.keras_round_trip(gan, tmp_path)
     assert restored.sequence_latent_dim == 3
     assert restored.discriminator.per_step_logits
-    np.testing.assert_allclose(restored.generate(2, seed=3), gan.generate(2, seed=3),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        restored.generate(2, seed=3), gan.generate(2, seed=3), rtol=1e-6
+    )
 
 
 def test_generation_and_export_use_the_averaged_generator(tmp_path):
@@ -154,7 +188,9 @@ def test_generation_and_export_use_the_averaged_generator(tmp_path):
     gan.fit(helpers.tiny_data(32), batch_size=8, epochs=2, verbose=0)
     variables = gan.generator.trainable_variables
     live = [v.numpy() for v in variables]
-    average = [v.numpy() for v in gan.g_optimizer._model_variables_moving_average]
+    average = [
+        v.numpy() for v in gan.g_optimizer._model_variables_moving_average
+    ]
     assert helpers.max_weight_change(live, average) > 1e-4
     noise = gan.noise_from_seed(4, 1)
     with gan.averaged_generator():
@@ -164,9 +200,13 @@ def test_generation_and_export_use_the_averaged_generator(tmp_path):
     assert helpers.max_weight_change(live, [v.numpy() for v in variables]) == 0
     np.testing.assert_allclose(gan.generate(4, seed=1), expected, rtol=1e-6)
     path = keras_rgan.export_saved_model(gan, str(tmp_path / "ema"))
-    served = tf.saved_model.load(path).signatures["serving_default"](
-        num_samples=tf.constant(4), seed=tf.constant(1, tf.int64)
-    )["sequences"].numpy()
+    served = (
+        tf.saved_model.load(path)
+        .signatures["serving_default"](
+            num_samples=tf.constant(4), seed=tf.constant(1, tf.int64)
+        )["sequences"]
+        .numpy()
+    )
     np.testing.assert_allclose(served, expected, rtol=1e-5)
 
 
@@ -186,7 +226,10 @@ def test_a_per_sequence_code_alone_drives_the_generator():
     gan = keras_rgan.RGAN(
         keras_rgan.LSTMGenerator(3, units=8),
         keras_rgan.LSTMDiscriminator(units=8),
-        seq_len=8, latent_dim=0, sequence_latent_dim=3, seed=0,
+        seq_len=8,
+        latent_dim=0,
+        sequence_latent_dim=3,
+        seed=0,
     )
     gan.compile()
     assert gan.noise_dim == 3
@@ -200,5 +243,7 @@ def test_a_per_sequence_code_alone_drives_the_generator():
         keras_rgan.RGAN(
             keras_rgan.LSTMGenerator(3, units=8),
             keras_rgan.LSTMDiscriminator(units=8),
-            seq_len=8, latent_dim=0, sequence_latent_dim=0,
+            seq_len=8,
+            latent_dim=0,
+            sequence_latent_dim=0,
         )

@@ -14,9 +14,14 @@ def data(n=32):
 
 def tiny_timegan(embedding_epochs=1, supervised_epochs=1, **kwargs):
     gan = keras_rgan.TimeGAN(
-        seq_len=SEQ_LEN, num_features=FEATURES, hidden_dim=4, num_layers=2,
-        embedding_epochs=embedding_epochs, supervised_epochs=supervised_epochs,
-        seed=0, **kwargs,
+        seq_len=SEQ_LEN,
+        num_features=FEATURES,
+        hidden_dim=4,
+        num_layers=2,
+        embedding_epochs=embedding_epochs,
+        supervised_epochs=supervised_epochs,
+        seed=0,
+        **kwargs,
     )
     gan.compile()
     return gan
@@ -29,8 +34,10 @@ def weights(model):
 def test_three_phases_train_the_right_networks():
     gan = tiny_timegan()
     nets = {
-        "embedding": gan.embedder, "recovery": gan.recovery,
-        "generator": gan.generator, "supervisor": gan.supervisor,
+        "embedding": gan.embedder,
+        "recovery": gan.recovery,
+        "generator": gan.generator,
+        "supervisor": gan.supervisor,
         "discriminator": gan.discriminator,
     }
     expected = {
@@ -43,7 +50,8 @@ def test_three_phases_train_the_right_networks():
         history = gan.fit(data(), batch_size=16, epochs=1, verbose=0)
         assert gan.phase == phase
         changed = {
-            name for name, net in nets.items()
+            name
+            for name, net in nets.items()
             if helpers.max_weight_change(before[name], weights(net)) > 0
         }
         assert changed == expected[phase], phase
@@ -58,22 +66,29 @@ def test_keras_round_trip_keeps_phase_progress(tmp_path):
     assert isinstance(restored, keras_rgan.TimeGAN) and restored.compiled
     assert int(restored.completed_epochs.numpy()) == 2
     assert restored.current_phase() == "joint"
-    np.testing.assert_allclose(restored.generate(3, seed=1), gan.generate(3, seed=1),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        restored.generate(3, seed=1), gan.generate(3, seed=1), rtol=1e-5
+    )
 
 
 def test_trains_under_two_replicas_and_exports(mirrored_strategy, tmp_path):
     with mirrored_strategy.scope():
         gan = tiny_timegan(embedding_epochs=1, supervised_epochs=1)
-    history = gan.fit(keras_rgan.data.make_dataset(data(), 16, seed=0), epochs=3,
-                      verbose=0)
+    history = gan.fit(
+        keras_rgan.data.make_dataset(data(), 16, seed=0), epochs=3, verbose=0
+    )
     assert np.isfinite(history.history["d_loss"][-1])
     path = keras_rgan.export_saved_model(gan, str(tmp_path / "timegan"))
     loaded = tf.saved_model.load(path)
     served = loaded.signatures["serving_default"](
-        num_samples=tf.constant(3), seed=tf.constant(2, tf.int64))["sequences"]
-    np.testing.assert_allclose(served.numpy(), gan.generate(3, seed=2), rtol=1e-5)
-    logits = loaded.signatures["discriminate"](sequences=tf.constant(data(4)))["logits"]
+        num_samples=tf.constant(3), seed=tf.constant(2, tf.int64)
+    )["sequences"]
+    np.testing.assert_allclose(
+        served.numpy(), gan.generate(3, seed=2), rtol=1e-5
+    )
+    logits = loaded.signatures["discriminate"](sequences=tf.constant(data(4)))[
+        "logits"
+    ]
     assert logits.shape == (4,)
 
 

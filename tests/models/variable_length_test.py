@@ -26,13 +26,21 @@ def build(kind, per_step_logits=False, seed=0):
     if kind == "rgan":
         gan = keras_rgan.RGAN(
             keras_rgan.LSTMGenerator(FEATURES, units=8),
-            keras_rgan.LSTMDiscriminator(units=8, per_step_logits=per_step_logits),
-            seq_len=SEQ_LEN, latent_dim=2, **common,
+            keras_rgan.LSTMDiscriminator(
+                units=8, per_step_logits=per_step_logits
+            ),
+            seq_len=SEQ_LEN,
+            latent_dim=2,
+            **common,
         )
     else:
         gan = keras_rgan.CRGAN(
-            seq_len=SEQ_LEN, num_features=FEATURES, units=8, cell="tanh",
-            per_step_logits=per_step_logits, **common,
+            seq_len=SEQ_LEN,
+            num_features=FEATURES,
+            units=8,
+            cell="tanh",
+            per_step_logits=per_step_logits,
+            **common,
         )
     return gan
 
@@ -49,7 +57,9 @@ def test_padded_steps_never_reach_the_losses(kind, per_step_logits, loss):
     x, lengths = padded(16)
     garbage = x.copy()
     past_end = np.arange(SEQ_LEN)[None, :] >= lengths[:, None]
-    garbage[past_end] = np.random.default_rng(0).normal(size=(past_end.sum(), FEATURES))
+    garbage[past_end] = np.random.default_rng(0).normal(
+        size=(past_end.sum(), FEATURES)
+    )
     results = []
     for data in (x, garbage):
         gan = build(kind, per_step_logits)
@@ -70,9 +80,14 @@ def test_padded_steps_never_reach_the_losses(kind, per_step_logits, loss):
     logits = gan.judge(tf.constant(x), {"lengths": tf.constant(lengths)})
     changed = gan.judge(tf.constant(garbage), {"lengths": tf.constant(lengths)})
     np.testing.assert_allclose(logits, changed, atol=1e-6)
-    unmasked = gan.discriminator(tf.constant(np.concatenate(
-        [garbage, np.ones_like(garbage[..., :1])], axis=-1)))
-    assert not np.allclose(np.asarray(unmasked).mean(), np.asarray(logits).mean())
+    unmasked = gan.discriminator(
+        tf.constant(
+            np.concatenate([garbage, np.ones_like(garbage[..., :1])], axis=-1)
+        )
+    )
+    assert not np.allclose(
+        np.asarray(unmasked).mean(), np.asarray(logits).mean()
+    )
 
 
 @pytest.mark.parametrize("kind", ["rgan", "crgan"])
@@ -102,7 +117,9 @@ def test_trains_generates_lengths_and_round_trips(kind, tmp_path):
     path = keras_rgan.export_saved_model(gan, str(tmp_path / "export"))
     loaded = tf.saved_model.load(path)
     seed = tf.constant(1, tf.int64)
-    served = loaded.signatures["serving_default"](num_samples=tf.constant(400), seed=seed)
+    served = loaded.signatures["serving_default"](
+        num_samples=tf.constant(400), seed=seed
+    )
     np.testing.assert_array_equal(served["lengths"], drawn)
     np.testing.assert_allclose(served["sequences"], sequences, atol=1e-5)
     noise = gan.noise_from_seed(2, 3)
@@ -118,7 +135,9 @@ def test_trains_generates_lengths_and_round_trips(kind, tmp_path):
         logits, gan.discriminate(x[:4], lengths=lengths[:4]), atol=1e-5
     )
     for bad in ([0, 8], [2, 9], [2]):
-        with pytest.raises(tf.errors.InvalidArgumentError, match="lengths must"):
+        with pytest.raises(
+            tf.errors.InvalidArgumentError, match="lengths must"
+        ):
             loaded.signatures["generate_from_noise"](
                 noise=noise, lengths=tf.constant(bad)
             )
@@ -141,14 +160,28 @@ def test_a_fixed_length_model_refuses_lengths_and_bad_frequencies():
     x, lengths = padded(12)
     gan = helpers.tiny_rgan()
     with pytest.raises(ValueError, match="fixed-length"):
-        gan.train_on_batch({"sequences": x[:, :helpers.SEQ_LEN, :1].repeat(3, -1),
-                            "lengths": lengths})
+        gan.train_on_batch(
+            {
+                "sequences": x[:, : helpers.SEQ_LEN, :1].repeat(3, -1),
+                "lengths": lengths,
+            }
+        )
     with pytest.raises(ValueError, match="length_frequencies needs 8"):
-        keras_rgan.CRGAN(seq_len=SEQ_LEN, num_features=FEATURES,
-                         length_frequencies=[1.0, 1.0])
+        keras_rgan.CRGAN(
+            seq_len=SEQ_LEN,
+            num_features=FEATURES,
+            length_frequencies=[1.0, 1.0],
+        )
     with pytest.raises(ValueError, match="fixed-length sequences"):
-        keras_rgan.CRGAN(seq_len=SEQ_LEN, num_features=FEATURES,
-                         condition_steps=2, length_frequencies=FREQUENCIES)
+        keras_rgan.CRGAN(
+            seq_len=SEQ_LEN,
+            num_features=FEATURES,
+            condition_steps=2,
+            length_frequencies=FREQUENCIES,
+        )
     with pytest.raises(ValueError, match="TimeGAN takes neither"):
-        keras_rgan.TimeGAN(seq_len=SEQ_LEN, num_features=FEATURES,
-                           length_frequencies=FREQUENCIES)
+        keras_rgan.TimeGAN(
+            seq_len=SEQ_LEN,
+            num_features=FEATURES,
+            length_frequencies=FREQUENCIES,
+        )
