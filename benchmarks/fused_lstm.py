@@ -9,11 +9,13 @@ loss on its outputs) three ways, interleaved, median of `--rounds`:
 - `loop`: Keras's LSTM as a `while` loop (`standard_kernels()`);
 - `unrolled`: Keras's LSTM unrolled (`unroll=True`, `standard_kernels()`).
 
-This is the measurement behind `keras_rgan.layers.fused_lstm.MAX_FUSED_STEP_WORK`:
-the fused path is used only up to that many multiply-adds per step
-(batch x (inputs + units) x 4 units).
+This is the measurement behind
+`keras_rgan.layers.fused_lstm.MAX_FUSED_STEP_WORK`: the fused path is used
+only up to that many multiply-adds per step (batch x (inputs + units) x 4
+units).
 
-    python benchmarks/fused_lstm.py [--quick]
+    python benchmarks/fused_lstm.py            # 10 sizes, 3 rounds
+    python benchmarks/fused_lstm.py --quick    # 3 sizes, 2 rounds
 
 Writes `benchmarks/results/fused_lstm.md` and `.json`.
 """
@@ -120,24 +122,27 @@ def main(argv):
             )[2]
         rows.append(row)
         print(row, flush=True)
+    quick_flag = " --quick" if _QUICK.value else ""
     lines = [
         "# Fused LSTM kernel against Keras's LSTM ops",
         "",
-        f"Measured by `benchmarks/fused_lstm.py{' --quick' if _QUICK.value else ''}` "
-        f"on {machine.describe()}, {machine.today()}: one LSTM layer's compiled "
-        f"forward and backward pass, {rounds} interleaved rounds, medians. Ratios "
-        "above 1: the fused kernel is faster. Step work = batch x (inputs + "
-        "units) x 4 units multiply-adds per step; `FusedLSTM` uses the fused "
-        f"kernel up to {threshold:,} (`MAX_FUSED_STEP_WORK`).",
+        f"Measured by `benchmarks/fused_lstm.py{quick_flag}` on "
+        f"{machine.describe()}, {machine.today()}: one LSTM layer's compiled "
+        f"forward and backward pass, {rounds} interleaved rounds, medians. "
+        "Ratios above 1: the fused kernel is faster. Step work = batch x "
+        "(inputs + units) x 4 units multiply-adds per step; `FusedLSTM` uses "
+        f"the fused kernel up to {threshold:,} (`MAX_FUSED_STEP_WORK`).",
         "",
-        "| batch | steps | inputs | units | step work | fused ms | loop ms | unrolled ms | loop / fused | unrolled / fused |",
+        "| batch | steps | inputs | units | step work | fused ms | loop ms | "
+        "unrolled ms | loop / fused | unrolled / fused |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['batch']} | {r['steps']} | {r['inputs']} | {r['units']} | "
-            f"{r['step_work']:,} | {r['ms']['fused']:.2f} | {r['ms']['loop']:.2f} | "
-            f"{r['ms']['unrolled']:.2f} | {r['loop / fused']:.2f} | {r['unrolled / fused']:.2f} |"
+            f"{r['step_work']:,} | {r['ms']['fused']:.2f} | "
+            f"{r['ms']['loop']:.2f} | {r['ms']['unrolled']:.2f} | "
+            f"{r['loop / fused']:.2f} | {r['unrolled / fused']:.2f} |"
         )
     machine.write_results(_OUTPUT.value, lines, {"rows": rows})
 

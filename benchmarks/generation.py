@@ -29,8 +29,8 @@ import tensorflow as tf
 from absl import app
 from absl import flags
 
+from keras_rgan import RGAN
 from keras_rgan import export_saved_model
-from keras_rgan import train_lib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import machine  # noqa: E402
@@ -77,8 +77,7 @@ def paths(gan, export_path):
 
 def main(argv):
     del argv
-    config = train_lib.TrainConfig(verbose=0)
-    gan = train_lib.build_model(config, num_features=5, steps_per_epoch=1)
+    gan = RGAN.from_recipe(num_features=5, seq_len=24, seed=0)
     export_path = export_saved_model(gan, tempfile.mkdtemp(), warmup=False)
     functions = paths(gan, export_path)
     calls = 10 if _QUICK.value else _CALLS.value
@@ -108,22 +107,24 @@ def main(argv):
                 }
             )
             print(json.dumps(rows[-1]), flush=True)
+    quick_flag = " --quick" if _QUICK.value else ""
     lines = [
         "# Generation speed",
         "",
-        f"Measured by `benchmarks/generation.py{' --quick' if _QUICK.value else ''}` on "
-        f"{machine.describe()}, {machine.today()}. RGAN with the default sizes "
-        "(LSTM 32 units, 1 layer; Sines 24 x 5); calls interleaved across paths. "
-        "`vs raw` is throughput relative to the raw generator (goal for the "
-        "SavedModel: at least 0.5).",
+        f"Measured by `benchmarks/generation.py{quick_flag}` on "
+        f"{machine.describe()}, {machine.today()}. RGAN with the default "
+        "sizes (LSTM 32 units, 1 layer; Sines 24 x 5); calls interleaved "
+        "across paths. `vs raw` is throughput relative to the raw generator "
+        "(goal for the SavedModel: at least 0.5).",
         "",
         "| samples | path | calls | p50 ms | p99 ms | samples/s | vs raw |",
         "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
-            f"| {row['samples']:,} | {row['path']} | {row['calls']} | {row['p50_ms']:.2f} | "
-            f"{row['p99_ms']:.2f} | {row['samples_per_s']:,.0f} | {row['vs_raw']:.2f} |"
+            f"| {row['samples']:,} | {row['path']} | {row['calls']} | "
+            f"{row['p50_ms']:.2f} | {row['p99_ms']:.2f} | "
+            f"{row['samples_per_s']:,.0f} | {row['vs_raw']:.2f} |"
         )
     machine.write_results(_OUTPUT.value, lines, {"rows": rows})
 

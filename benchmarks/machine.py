@@ -25,12 +25,8 @@ def describe():
     import tensorflow as tf
 
     gpus = tf.config.list_physical_devices("GPU")
-    return (
-        f"{platform.machine()}, {os.cpu_count()} cores ({cpu_model()}), "
-        f"{len(gpus)} GPU"
-        if gpus
-        else f"{platform.machine()}, {os.cpu_count()} cores ({cpu_model()}), no GPU"
-    )
+    cores = f"{platform.machine()}, {os.cpu_count()} cores ({cpu_model()})"
+    return f"{cores}, {len(gpus)} GPU" if gpus else f"{cores}, no GPU"
 
 
 def today():

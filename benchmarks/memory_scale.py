@@ -8,7 +8,11 @@ each process's peak resident memory (goal: flat as the file grows), the
 preparation time and training steps per second. For contrast, the 1M-row
 file is also trained loaded whole (the default, in-memory path).
 
-    python benchmarks/memory_scale.py [--quick]
+    python benchmarks/memory_scale.py            # 1M and 10M rows
+    python benchmarks/memory_scale.py --quick    # 100k and 1M, under 1.5 min
+
+`--quick` writes 100k- and 1M-row files, times 30 steps per run and skips
+the loaded-whole contrast: two fresh processes instead of three.
 
 Writes `benchmarks/results/memory_scale.md` and `.json`. The CSVs go to
 `--data_dir` (default: a temporary folder; about 0.5 GB for 10M rows).
@@ -33,7 +37,9 @@ RESULTS_DIR = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "results"
 )
 _QUICK = flags.DEFINE_bool(
-    "quick", False, "Smaller files (100k and 1M rows), fewer steps."
+    "quick",
+    False,
+    "Smaller files (100k and 1M rows), 30 steps, streamed runs only.",
 )
 _STEPS = flags.DEFINE_integer("steps", 200, "Training steps per run.")
 _DATA_DIR = flags.DEFINE_string(
@@ -48,7 +54,8 @@ _OUTPUT = flags.DEFINE_string(
 
 
 def write_csv(path, rows, chunk=1_000_000):
-    """A 5-feature series of `rows` rows (sines plus noise), written in chunks."""
+    """A 5-feature series of `rows` rows (sines plus noise), written in
+    chunks."""
     rng = np.random.default_rng(0)
     with open(path, "w") as f:
         f.write("f0,f1,f2,f3,f4\n")
@@ -67,19 +74,15 @@ def worker(spec):
 
     path, stream, steps = spec["path"], spec["stream"], spec["steps"]
     # One step per execution: the fits below run 10 and `steps` steps of
-    # repeated data, which 32-step executions would overrun.
-    config = train_lib.TrainConfig(
+    # repeated data, which longer executions would overrun.
+    config = train_lib.TrainConfig.from_options(
         dataset=f"csv:{path}", stream=stream, steps_per_execution=1, verbose=0
     )
     start = time.perf_counter()
-    data, scaler = train_lib.load_data(config)
+    prepared = train_lib.prepare(config)
     prepare = time.perf_counter() - start
-    dataset, _ = train_lib.training_dataset(config, data, scaler)
-    model = train_lib.build_model(
-        config,
-        len(data.feature_names),
-        steps_per_epoch=train_lib.batches_per_epoch(config, data),
-    )
+    data, model = prepared.data, prepared.model
+    dataset = data.dataset()
     model.fit(
         dataset.repeat(), steps_per_epoch=10, epochs=1, verbose=0
     )  # warm-up
@@ -93,9 +96,7 @@ def worker(spec):
                 "prepare_s": prepare,
                 "steps_per_s": steps / seconds,
                 "peak_rss_mb": peak_mb,
-                "training_windows": int(
-                    getattr(data, "num_windows", len(data.sequences))
-                ),
+                "training_windows": data.num_sequences,
             }
         )
     )
@@ -104,6 +105,7 @@ def worker(spec):
 def measure(path, stream, steps):
     spec = json.dumps({"path": path, "stream": stream, "steps": steps})
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, os.path.abspath(__file__), f"--worker={spec}"],
         capture_output=True,
@@ -111,9 +113,15 @@ def measure(path, stream, steps):
         env=env,
         timeout=3600,
     )
+    process_s = round(time.perf_counter() - start, 1)  # Start to exit.
     if result.returncode:
-        return {"error": result.stderr.strip().splitlines()[-1][:300]}
-    return json.loads(result.stdout.strip().splitlines()[-1])
+        return {
+            "error": result.stderr.strip().splitlines()[-1][:300],
+            "process_s": process_s,
+        }
+    return dict(
+        json.loads(result.stdout.strip().splitlines()[-1]), process_s=process_s
+    )
 
 
 def main(argv):
@@ -122,7 +130,7 @@ def main(argv):
         worker(json.loads(_WORKER.value))
         return
     sizes = [100_000, 1_000_000] if _QUICK.value else [1_000_000, 10_000_000]
-    steps = 50 if _QUICK.value else _STEPS.value
+    steps = 30 if _QUICK.value else _STEPS.value
     folder = _DATA_DIR.value or tempfile.mkdtemp()
     runs = []
     for rows in sizes:
@@ -135,7 +143,9 @@ def main(argv):
                 f"{time.perf_counter() - start:.0f} s",
                 flush=True,
             )
-        modes = [True, False] if rows == sizes[0] else [True]
+        # The loaded-whole contrast: the smallest file, full runs only.
+        contrast = rows == sizes[0] and not _QUICK.value
+        modes = [True, False] if contrast else [True]
         for stream in modes:
             run = {
                 "rows": rows,
@@ -145,14 +155,21 @@ def main(argv):
             }
             print(json.dumps(run), flush=True)
             runs.append(run)
+    quick_flag = " --quick" if _QUICK.value else ""
     lines = [
         "# Memory and scale: CSV training data streamed through tf.data",
         "",
-        f"Measured by `benchmarks/memory_scale.py{' --quick' if _QUICK.value else ''}` on "
-        f"{machine.describe()}, {machine.today()}. Default RGAN recipe, batch 128, "
-        f"24-step windows of a 5-feature series; {steps} timed training steps per "
-        "run, each run in a fresh process. `prepare` is the time before training "
-        "(reading, or for streamed files the passes that count rows and fit the scaler).",
+        f"Measured by `benchmarks/memory_scale.py{quick_flag}` on "
+        f"{machine.describe()}, {machine.today()}. Default RGAN recipe, batch "
+        f"128, 24-step windows of a 5-feature series; {steps} timed training "
+        "steps per run, each run in a fresh process. `prepare` is the time "
+        "before training (reading, or for streamed files the passes that "
+        "count rows and fit the scaler)."
+        + (
+            " Quick run: streamed files only (no loaded-whole contrast)."
+            if _QUICK.value
+            else ""
+        ),
         "",
         "| rows | file MB | mode | prepare s | steps/s | peak RSS MB |",
         "|---|---|---|---|---|---|",
@@ -165,8 +182,9 @@ def main(argv):
             )
             continue
         lines.append(
-            f"| {run['rows']:,} | {run['file_mb']:.0f} | {run['mode']} | {run['prepare_s']:.1f} | "
-            f"{run['steps_per_s']:.1f} | {run['peak_rss_mb']:.0f} |"
+            f"| {run['rows']:,} | {run['file_mb']:.0f} | {run['mode']} | "
+            f"{run['prepare_s']:.1f} | {run['steps_per_s']:.1f} | "
+            f"{run['peak_rss_mb']:.0f} |"
         )
     streamed = [r for r in runs if r["mode"] == "streamed" and "error" not in r]
     if len(streamed) == 2:

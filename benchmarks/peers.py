@@ -19,24 +19,29 @@ alternating between rounds), so both figures of a round saw the same machine
 load. Reported: the median ms per step (warm-up steps dropped) of each
 measurement, the ratio per round, and overall (the median over rounds).
 
-Peer venvs live under `--venv_dir` (default
-`~/.cache/keras_rgan_benchmarks/venvs/<peer>`), created on first use; the
-install commands are printed and recorded, and a failed install or import is
-recorded in the results instead of stopping the run.
+The peer venvs are built beforehand, in their own step (this script never
+installs anything):
 
-    python benchmarks/peers.py --quick       # about 4 minutes once venvs exist
-    python benchmarks/peers.py --repeats=5   # the fuller run
+    python benchmarks/setup_peers.py         # once per machine, ~3 minutes
+    python benchmarks/peers.py --quick       # about 2 minutes
+    python benchmarks/peers.py               # the full run, ~15 minutes
+
+A peer whose venv is missing (under `--venv_dir`, default
+`~/.cache/keras_rgan_benchmarks/venvs/<peer>`) is skipped with a printed line
+saying how to build it, and recorded as missing in the results; with no peer
+built, no worker starts. `--quick` compares with tsgm only (its GAN and
+TimeGAN; ydata-synthetic's worker alone takes about a minute to trace),
+in 2 rounds of fewer steps, and only keras_rgan as it runs by default (no
+Keras-loop or unrolled variants): 4 comparisons, 4 workers.
 
 Writes `benchmarks/results/peers.md` and `benchmarks/results/peers.json`
 (`--output` changes the stem).
 """
 
-import datetime
 import json
 import os
 import platform
 import queue
-import shlex
 import shutil
 import statistics
 import subprocess
@@ -50,28 +55,15 @@ from absl import flags
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import machine  # noqa: E402  (benchmarks/machine.py)
+import setup_peers  # noqa: E402  (benchmarks/setup_peers.py)
+from setup_peers import PEERS  # noqa: E402
+from setup_peers import now  # noqa: E402
+from setup_peers import tail  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORKERS = os.path.join(HERE, "peers")
 
 SEQ_LEN, NUM_FEATURES, HIDDEN, BATCH_SIZE, NUM_GENERATE = 24, 5, 24, 128, 1000
-
-PEERS = {
-    "tsgm": {
-        # tsgm's statsmodels pin breaks on pandas 3.
-        "packages": ["tsgm[tensorflow]==0.1.0", "pandas<3"],
-        "import_check": 'import os; os.environ.setdefault("KERAS_BACKEND", '
-        '"tensorflow"); import tsgm.models.cgan, tsgm.models.timeGAN',
-        "worker": "worker_tsgm.py",
-    },
-    "ydata-synthetic": {
-        "packages": ["ydata-synthetic==2.0.1"],
-        # 2.0.1's __init__ calls an undefined `warn`.
-        "import_check": "import builtins, warnings; builtins.warn = warnings.warn; "
-        "import ydata_synthetic.synthesizers.timeseries",
-        "worker": "worker_ydata.py",
-    },
-}
 
 # Workers: (side, task) -> script and venv ("ours" runs in this Python).
 WORKER_TASKS = [
@@ -181,14 +173,31 @@ COMPARISONS = [
     },
 ]
 
-QUICK = {"repeats": 2, "steps": 40, "timegan_steps": 3, "gen_repeats": 3}
+# --quick (each unless given explicitly): tsgm only (setup_peers.QUICK_PEERS
+# says why), 2 rounds, fewer steps and generation calls.
+QUICK = {
+    "peers": setup_peers.QUICK_PEERS,
+    "repeats": 2,
+    "steps": 40,
+    "timegan_steps": 2,
+    "gen_repeats": 1,
+}
+# --quick compares keras_rgan as it runs by default only (no Keras-loop or
+# unrolled variants), which needs 2 of our 5 workers.
+QUICK_COMPARISONS = {
+    "rgan_step_vs_tsgm_gan",
+    "timegan_step_vs_tsgm_timegan",
+    "timegan_step_vs_ydata_timegan",
+    "rgan_generate_vs_tsgm_gan",
+    "timegan_generate_vs_tsgm_timegan",
+    "timegan_generate_vs_ydata_timegan",
+}
 
 _VENV_DIR = flags.DEFINE_string(
     "venv_dir",
-    os.path.join(
-        os.path.expanduser("~"), ".cache", "keras_rgan_benchmarks", "venvs"
-    ),
-    "Folder of the peers' virtual environments (one subfolder per peer).",
+    setup_peers.DEFAULT_VENV_DIR,
+    "Folder of the peers' virtual environments (one subfolder per peer), "
+    "as built by benchmarks/setup_peers.py.",
 )
 _PEERS = flags.DEFINE_list("peers", list(PEERS), "Peers to compare with.")
 _REPEATS = flags.DEFINE_integer("repeats", 5, "Interleaved rounds.")
@@ -220,12 +229,8 @@ _QUICK = flags.DEFINE_bool(
     False,
     "Fewer rounds and steps ("
     + ", ".join(f"{k}={v}" for k, v in QUICK.items())
-    + ") unless given explicitly: a few minutes once the venvs exist.",
-)
-_INSTALL = flags.DEFINE_bool(
-    "install",
-    True,
-    "Create missing peer venvs (else record the peer as missing).",
+    + ") unless given explicitly, and only the comparisons of keras_rgan's "
+    "defaults: about 2 minutes once the venvs exist.",
 )
 _TIMEOUT = flags.DEFINE_integer(
     "timeout", 1800, "Seconds a worker may take to start or answer one request."
@@ -252,73 +257,17 @@ def setting(flag):
 # === Venvs ===
 
 
-def now():
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(
-        timespec="seconds"
-    )
-
-
-def tail(text, lines=40):
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
-def ensure_venv(name, venv_dir):
-    """Creates the peer's venv when missing; returns its install record."""
-    peer = PEERS[name]
-    path = os.path.join(venv_dir, name)
-    python = os.path.join(path, "bin", "python")
-    marker = os.path.join(path, "keras_rgan_benchmarks.json")
-    commands = [
-        [sys.executable, "-m", "venv", "--clear", path],
-        [python, "-m", "pip", "install", *peer["packages"]],
-        [python, "-c", peer["import_check"]],
-    ]
-    record = {
-        "venv": path,
-        "python": python,
-        "commands": [shlex.join(command) for command in commands],
-    }
-    if os.path.exists(marker):
-        with open(marker) as f:
-            record.update(json.load(f), status="existing")
+def peer_venv(name, venv_dir):
+    """The peer's venv record, as built by `benchmarks/setup_peers.py`
+    (status "ready" or "missing"); never installs anything."""
+    record = setup_peers.status(name, venv_dir)
+    if record["status"] == "ready":
         print(
-            f"[{name}] using the existing venv {path} (created "
-            f"{record.get('created')} with:)"
+            f"[{name}] using the venv {record['venv']} (built "
+            f"{record.get('created')} by benchmarks/setup_peers.py)"
         )
-        for command in record["commands"]:
-            print(f"    $ {command}")
-        return record  # A broken import shows up as the worker's error.
-    if not _INSTALL.value:
-        record.update(
-            status="missing", error=f"No venv at {path} (--noinstall)."
-        )
-        return record
-    os.makedirs(venv_dir, exist_ok=True)
-    print(f"[{name}] creating its venv:")
-    log = []
-    for command in commands:
-        print(f"    $ {shlex.join(command)}", flush=True)
-        result = subprocess.run(
-            command, capture_output=True, text=True, env=worker_env(peer=True)
-        )
-        log.append(result.stdout + result.stderr)
-        if result.returncode:
-            stage = "import" if command[1] == "-c" else "install"
-            record.update(
-                status=f"{stage}_failed",
-                error=f"`{shlex.join(command)}` exited {result.returncode}:\n"
-                + tail(result.stdout + result.stderr),
-            )
-            print(f"[{name}] {stage} failed:\n{record['error']}")
-            return record
-    created = now()
-    with open(marker, "w") as f:
-        json.dump(
-            {"commands": record["commands"], "created": created}, f, indent=1
-        )
-    record.update(
-        status="created", created=created, install_log_tail=tail(log[1], 5)
-    )
+    else:
+        print(setup_peers.skip_line(name, record), flush=True)
     return record
 
 
@@ -326,6 +275,8 @@ def ensure_venv(name, venv_dir):
 
 
 def worker_env(peer):
+    if peer:  # Nothing of this project's environment leaks into a peer's.
+        return setup_peers.peer_env()
     env = dict(os.environ)
     env.update(
         KERAS_BACKEND="tensorflow",
@@ -333,9 +284,6 @@ def worker_env(peer):
         YDATA_SYNTHETIC_NO_ANALYTICS="1",
         PYTHONUNBUFFERED="1",
     )
-    if peer:  # Nothing of this project's environment leaks into a peer's.
-        for key in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"):
-            env.pop(key, None)
     return env
 
 
@@ -413,13 +361,18 @@ class Worker:
             return None
         return self._answer(timeout)
 
-    def close(self):
-        if self.process.poll() is None:
+    def quit(self):
+        """Asks the worker to quit (without waiting for it)."""
+        if self.process.poll() is None and not self.process.stdin.closed:
             try:
                 self.process.stdin.write('{"cmd": "quit"}\n')
                 self.process.stdin.close()
             except OSError:
                 pass
+
+    def close(self):
+        self.quit()
+        if self.process.poll() is None:
             try:
                 self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
@@ -600,12 +553,12 @@ CAVEATS = [
     "`fit` loops (a stand-in for tqdm timestamps each iteration; their two "
     "pre-training phases are skipped: untimed, and the joint phase does the "
     "same work without them).",
-    "Generation: ours is a traced tf.function returning a NumPy array; tsgm's "
-    "GAN an eager generator call (converted to NumPy); tsgm's TimeGAN 8 batches "
-    "of 128, each from a new noise pipeline; ydata's `sample` draws 1,000 noise "
-    "sequences from a Python generator and returns 1,000 pandas DataFrames (its "
-    "API's return type). Each worker makes one untimed call before its first "
-    "timed one.",
+    "Generation: ours is a traced tf.function returning a NumPy array; "
+    "tsgm's GAN an eager generator call (converted to NumPy); tsgm's TimeGAN "
+    "8 batches of 128, each from a new noise pipeline; ydata's `sample` draws "
+    "1,000 noise sequences from a Python generator and returns 1,000 pandas "
+    "DataFrames (its API's return type). Each worker makes one untimed call "
+    "before its first timed one.",
     "Each worker is a separate process started once; measurements of a round "
     "run back to back (ours and the peer alternate who goes first), but other "
     "jobs may have been running on the machine: compare within a round, and "
@@ -618,43 +571,64 @@ def write_report(results, path_md, path_json):
         json.dump(results, f, indent=1)
     m = results["machine"]
     s = results["settings"]
+    quick = (
+        f" (peers: {', '.join(s['peers'])}; keras_rgan's defaults only: no "
+        "Keras-loop or unrolled variants)"
+        if s["quick"]
+        else ""
+    )
+    measured = (
+        ["Median ms per measurement, then the median over rounds:", ""]
+        + table_lines(results)
+        if results["comparisons"]
+        else [
+            "No comparison ran: no peer venv was built. Build them first, "
+            f"in their own step: `{setup_peers.SETUP_COMMAND}`."
+        ]
+    )
     out = [
-        "# keras_rgan against peer libraries: training step and generation time",
+        "# keras_rgan against peer libraries: training step and generation "
+        "time",
         "",
-        f"Measured by `benchmarks/peers.py` on this machine only, {results['date']}: "
-        f"{m['machine']}, {m['cpu_count']} CPUs ({m['cpu_model']}), no GPU, "
-        f"Python {m['python']}; load average {m['loadavg_start']} at the start and "
-        f"{m['loadavg_end']} at the end (other jobs were running: timings are "
-        "noisy, ratios within a round were measured side by side). Other machines "
-        "will give other numbers.",
+        "Measured by `benchmarks/peers.py` on this machine only, "
+        f"{results['date']}: {m['machine']}, {m['cpu_count']} CPUs "
+        f"({m['cpu_model']}), no GPU, Python {m['python']}; load average "
+        f"{m['loadavg_start']} at the start and {m['loadavg_end']} at the end "
+        "(other jobs were running: timings are noisy, ratios within a round "
+        "were measured side by side). Other machines will give other numbers.",
         "",
         f"Settings: Sines {SEQ_LEN} steps x {NUM_FEATURES} features, "
         f"{s['num_sequences']} sequences, batch {BATCH_SIZE}, hidden {HIDDEN}; "
-        f"{s['repeats']} interleaved rounds; per measurement {s['steps']} timed "
-        f"GAN steps after {s['warmup']} untimed, {s['timegan_steps']} timed TimeGAN "
-        f"steps after {s['timegan_warmup']} untimed, {s['gen_repeats']} timed "
-        f"generations of {NUM_GENERATE}. Quick run: {s['quick']}.",
+        f"{s['repeats']} interleaved rounds; per measurement "
+        f"{s['steps']} timed GAN steps after {s['warmup']} untimed, "
+        f"{s['timegan_steps']} timed TimeGAN steps after "
+        f"{s['timegan_warmup']} untimed, "
+        f"{s['gen_repeats']} timed generations of {NUM_GENERATE}. Quick run: "
+        f"{s['quick']}{quick}. The workers started, traced and warmed up in "
+        f"{results.get('workers_ready_s', 0)} s; the whole run took "
+        f"{results['elapsed_s']} s.",
         "",
-        "Median ms per measurement, then the median over rounds:",
-        "",
-        *table_lines(results),
-        "",
-        "## What a step is, per worker",
-        "",
+        *measured,
     ]
+    if results["workers"]:
+        out += ["", "## What a step is, per worker", ""]
     for name, worker in results["workers"].items():
         info = worker.get("info") or {}
         out.append(
             f"- **{name}**: "
             + (
-                f"{info.get('model')}. Step: {info.get('step')}. Generation: "
-                f"{info.get('generate')}. Parameters: {info.get('parameters')}. "
-                f"Versions: {info.get('versions')}."
+                f"{info.get('model')}. Step: {info.get('step')}. "
+                f"Generation: {info.get('generate')}. Parameters: "
+                f"{info.get('parameters')}. Versions: {info.get('versions')}."
                 if info
                 else f"failed: `{tail(worker.get('error') or '', 3)}`"
             )
         )
-    out += ["", "## Peer installs", ""]
+    out += [
+        "",
+        "## Peer venvs (built beforehand by `benchmarks/setup_peers.py`)",
+        "",
+    ]
     for name, record in results["peers"].items():
         out.append(
             f"- **{name}** ({record['status']}), venv `{record['venv']}`:"
@@ -695,11 +669,14 @@ def write_report(results, path_md, path_json):
 
 
 def print_table(results):
+    if not results["comparisons"]:
+        return
     print()
     m = results["machine"]
     print(
         f"Measured on this machine ({m['machine']}, {m['cpu_count']} CPUs, "
-        f"{m['cpu_model']}), {results['date']}; other jobs may have been running."
+        f"{m['cpu_model']}), {results['date']}; other jobs may have been "
+        "running."
     )
     header = (
         f"{'comparison':52} {'ours ms':>9} {'peer ms':>9} {'ratio':>6} "
@@ -714,15 +691,17 @@ def print_table(results):
         o = entry["overall"]
         per_round = ", ".join(fmt(r["ratio"], 2) for r in entry["rounds"])
         print(
-            f"{comparison['title']:52} {fmt(o['ours_ms']):>9} {fmt(o['peer_ms']):>9} "
-            f"{fmt(o['ratio'], 2):>6} {fmt(o['work_matched_ratio'], 2):>7}  "
+            f"{comparison['title']:52} {fmt(o['ours_ms']):>9} "
+            f"{fmt(o['peer_ms']):>9} {fmt(o['ratio'], 2):>6} "
+            f"{fmt(o['work_matched_ratio'], 2):>7}  "
             f"[{per_round}]; {goal_text(comparison, o)}"
         )
     for name, record in results["peers"].items():
-        if record["status"] not in ("created", "existing"):
-            print(
-                f"{name}: {record['status']}: {tail(record.get('error') or '', 3)}"
-            )
+        if record["status"] == "missing":
+            print(setup_peers.skip_line(name, record))
+        elif record["status"] != "ready":
+            error = tail(record.get("error") or "", 3)
+            print(f"{name}: {record['status']}: {error}")
     for name, worker in results["workers"].items():
         if worker.get("error"):
             print(f"{name} failed: {tail(worker['error'], 2)}")
@@ -754,6 +733,7 @@ def main(argv):
         },
         "settings": {
             "quick": _QUICK.value,
+            "peers": setting(_PEERS),
             "repeats": setting(_REPEATS),
             "steps": setting(_STEPS),
             "warmup": _WARMUP.value,
@@ -771,9 +751,24 @@ def main(argv):
         "workers": {},
         "comparisons": {},
     }
-    peers = [p for p in PEERS if p in _PEERS.value]
+    peers = [p for p in PEERS if p in setting(_PEERS)]
     for name in peers:
-        results["peers"][name] = ensure_venv(name, _VENV_DIR.value)
+        results["peers"][name] = peer_venv(name, _VENV_DIR.value)
+    ready = [p for p in peers if results["peers"][p]["status"] == "ready"]
+    comparisons = [
+        c
+        for c in COMPARISONS
+        if c["peer"][0] in ready
+        and (not _QUICK.value or c["key"] in QUICK_COMPARISONS)
+    ]
+    if not comparisons:
+        print(
+            "No peer venv is built: nothing to compare, no worker started. "
+            f"Build them first with `{setup_peers.SETUP_COMMAND}`.",
+            flush=True,
+        )
+        finish(results, started, {}, None)
+        return
 
     work_dir = tempfile.mkdtemp(prefix="keras_rgan_peers_")
     data_path = os.path.join(work_dir, "sines.npy")
@@ -785,12 +780,11 @@ def main(argv):
     write_data(data_path, timeout)
     config = base_config(data_path)
 
+    # Only the workers the comparisons need.
+    needed = {c["ours"] for c in comparisons} | {c["peer"] for c in comparisons}
     workers = {}
     for side, task in WORKER_TASKS:
-        if side != "ours" and (
-            side not in peers
-            or results["peers"][side]["status"] not in ("created", "existing")
-        ):
+        if (side, task) not in needed:
             continue
         python = (
             sys.executable
@@ -816,12 +810,9 @@ def main(argv):
         ok = worker.wait_ready(timeout)
         status = "ready" if ok else f"FAILED\n{tail(worker.error, 8)}"
         print(f"  {key[0]} {key[1]}: {status}", flush=True)
-    print(
-        f"Workers ready after {time.perf_counter() - workers_started:.0f} s.",
-        flush=True,
-    )
+    results["workers_ready_s"] = round(time.perf_counter() - workers_started)
+    print(f"Workers ready after {results['workers_ready_s']} s.", flush=True)
 
-    comparisons = [c for c in COMPARISONS if c["peer"][0] in peers]
     for comparison in comparisons:
         results["comparisons"][comparison["key"]] = {"rounds": []}
     for round_index in range(setting(_REPEATS)):
@@ -867,12 +858,20 @@ def main(argv):
             our_steps_per_peer_step=comparison["our_steps_per_peer_step"],
         )
 
+    for worker in workers.values():  # All quit at once, then each is waited.
+        worker.quit()
     for key, worker in workers.items():
         worker.close()
         results["workers"][f"{key[0]} {key[1]}"] = {
             "info": worker.info,
             "error": worker.error,
         }
+    finish(results, started, workers, work_dir)
+
+
+def finish(results, started, workers, work_dir):
+    """Writes and prints the report; removes the worker logs unless a
+    worker failed."""
     results["machine"]["loadavg_end"] = [round(v, 2) for v in os.getloadavg()]
     results["elapsed_s"] = round(time.perf_counter() - started, 1)
     os.makedirs(os.path.dirname(os.path.abspath(_OUTPUT.value)), exist_ok=True)
@@ -882,6 +881,8 @@ def main(argv):
     print(
         f"\nWrote {path_md} and {path_json} ({results['elapsed_s']} s in all)."
     )
+    if work_dir is None:
+        return
     if any(worker.error for worker in workers.values()):
         print(f"Worker logs kept in {work_dir}.")
     else:

@@ -2,11 +2,11 @@
 
 Trains each recipe on each data set for each seed with `train_lib` (what
 `keras-rgan train` runs), and every `--eval_every` epochs scores the model:
-the discriminative and predictive scores of BENCHMARKS.md (synthetic set the
-size of the real one, scaled with the real data's scaler). Each run appends
-one JSON line to `benchmarks/results/quality.jsonl` (so a long sweep can run
-in parts), then `benchmarks/results/quality.md` is rewritten from all lines,
-beside the published figures.
+the discriminative and predictive scores of docs/quality.md (synthetic set
+the size of the real one, scaled with the real data's scaler). Each run
+appends one JSON line to `benchmarks/results/quality.jsonl` (so a long sweep
+can run in parts), then `benchmarks/results/quality.md` is rewritten from
+all lines, beside the published figures.
 
     python benchmarks/quality.py --recipes=rgan --datasets=sines --seeds=0,1,2
 
@@ -24,6 +24,7 @@ import numpy as np
 from absl import app
 from absl import flags
 
+from keras_rgan import recipes
 from keras_rgan import train_lib
 from keras_rgan.evaluation import discriminative_score
 from keras_rgan.evaluation import predictive_score
@@ -180,14 +181,22 @@ RECIPES = {
         "per_step_logits": True,
         "select_every": 20,
     },
+    # TimeGAN's own recipe (keras_rgan.recipes.TIMEGAN) when it ran: the
+    # paper's networks, Adam 1e-3 / 0.5, its own losses (no loss, d_steps or
+    # lr_decay to choose).
     "timegan": {
-        **PLAIN,
         "model": "timegan",
+        "select_every": 0,
         "units": 24,
         "num_layers": 3,
         "latent_dim": 5,
+        "sequence_latent_dim": 0,
         "embedding_epochs": 20,
         "supervised_epochs": 20,
+        "g_learning_rate": 1e-3,
+        "d_learning_rate": 1e-3,
+        "beta_1": 0.5,
+        "generator_ema": 0.0,
     },
     "crgan-tanh": {**PLAIN, "model": "crgan", "cell": "tanh"},
     "crgan-lstm-seq-latent": {
@@ -198,7 +207,7 @@ RECIPES = {
         "sequence_latent_dim": 4,
     },
 }
-PUBLISHED = {  # TimeGAN paper, Table 2 (see BENCHMARKS.md)
+PUBLISHED = {  # TimeGAN paper, Table 2 (see docs/quality.md)
     "sines": {
         "TimeGAN": (".011 ± .008", ".093 ± .019"),
         "RCGAN": (".022 ± .008", ".097 ± .001"),
@@ -210,11 +219,11 @@ PUBLISHED = {  # TimeGAN paper, Table 2 (see BENCHMARKS.md)
 }
 NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "- `rgan-seq-latent-ema-wgan-cosine` is the default of `keras-rgan train` "
-    "(at its default 200 epochs): `rgan-seq-latent-ema-wgan` with both learning "
-    "rates decayed to 0 along a half cosine over the run (`--lr_decay`). Its "
-    "scores still swing between evaluation points in mid-run; the decay makes "
-    "the end of the run settle (Sines, seeds 0 to 2, final 0.006 / 0.026 / "
-    "0.033).",
+    "(at its default 200 epochs): `rgan-seq-latent-ema-wgan` with both "
+    "learning rates decayed to 0 along a half cosine over the run "
+    "(`--lr_decay`). Its scores still swing between evaluation points in "
+    "mid-run; the decay makes the end of the run settle (Sines, seeds 0 to 2, "
+    "final 0.006 / 0.026 / 0.033).",
     "- `rgan-seq-latent-ema-wgan` rows with 3 seeds were labelled `default` "
     "when they ran (it was the default then); at 100 epochs (7,000 steps) "
     "their Sines curves gave 0.064 ± 0.007.",
@@ -272,19 +281,19 @@ NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "`-cosine` rows without selection (0.006, 0.026, 0.033) had one lucky "
     "seed: the same recipe's last epochs here are 0.030 to 0.033.",
     "- Against that plateau (session 6, Sines, 200 epochs, selection every "
-    "20): a 16-dimensional per-sequence code (`rgan-seq16-...`, seed 0; "
-    "Sines draws 10 numbers per sequence) scored 0.030 at the last epoch "
-    "and 0.034 selected, no better; 64 units (`-cosine-64-select`, seed 0) "
-    "scored 0.057 at the last epoch after 13.3 min of steps (over budget "
-    "with the selection; stopped before its selected model was rescored, "
-    "so it has no row); the RGAN paper's critic, a score per step averaged over "
-    "time (`-per-step-select`, seed 0), was far worse with WGAN-GP: 0.371 at "
-    "the last epoch, 0.276 selected. No per-step noise and a 16-dimensional "
-    "code (`rgan-seq16-only-...`, seed 0), against the step-to-step jitter "
-    "seen in generated Sines (the shipped Sines export's mean absolute "
-    "second difference is 0.017, real Sines' 0.0007): 0.041 at the last "
-    "epoch and selected, worse. What the generated Sines get wrong is measured "
-    "by `benchmarks/sines_shape.py` (results/sines_shape.md): step-to-step "
+    "20): a 16-dimensional per-sequence code (`rgan-seq16-...`, seed 0; Sines "
+    "draws 10 numbers per sequence) scored 0.030 at the last epoch and 0.034 "
+    "selected, no better; 64 units (`-cosine-64-select`, seed 0) scored 0.057 "
+    "at the last epoch after 13.3 min of steps (over budget with the "
+    "selection; stopped before its selected model was rescored, so it has no "
+    "row); the RGAN paper's critic, a score per step averaged over time "
+    "(`-per-step-select`, seed 0), was far worse with WGAN-GP: 0.371 at the "
+    "last epoch, 0.276 selected. No per-step noise and a 16-dimensional code "
+    "(`rgan-seq16-only-...`, seed 0), against the step-to-step jitter seen in "
+    "generated Sines (the shipped Sines export's mean absolute second "
+    "difference is 0.017, real Sines' 0.0007): 0.041 at the last epoch and "
+    "selected, worse. What the generated Sines get wrong is measured by "
+    "`benchmarks/sines_shape.py` (results/sines_shape.md): step-to-step "
     "roughness, distance from any sine, the spread of first values.",
     "- A stronger critic on Sines (`-cosine-d5-select`: 5 critic updates per "
     "generator update, 120 epochs, 8,400 steps, 8.3 min of steps and 1.1 of "
@@ -293,7 +302,8 @@ NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "0.023. The first recipe below RCGAN's .022 at its last epoch on this "
     "seed. Seeds 1 and 2: last epoch 0.013 and 0.017 (3 seeds: 0.015 ± 0.002, "
     "below RCGAN's .022, not yet the default), selected 0.016 and 0.028 (the "
-    "selection chose worse epochs on noisy scores); predictive 0.194 and 0.202.",
+    "selection chose worse epochs on noisy scores); predictive 0.194 and "
+    "0.202.",
     "- The same on Stocks at 120 epochs (3,000 steps; session 7, 5 "
     "classifiers per score): the selection chose the last epoch on all 3 "
     "seeds, so each seed's two scores are one model scored twice: 0.141 and "
@@ -305,7 +315,7 @@ NOTES = [  # Appended to quality.md: what the rows above cannot say.
     "selection against 1,000 sequences): 0.312 at epoch 112, 0.054 at 224, "
     "0.075 at 336, the selected epoch 260 0.021; 7.3 min of steps and 3.0 "
     "of selection on the idle machine. Hence the default's budget in steps "
-    "(8,400: `train_lib.DEFAULT_TRAIN_STEPS`) instead of epochs.",
+    "(8,400: `recipes.DEFAULT_TRAIN_STEPS`) instead of epochs.",
     "- `-d5-select-all` is the default since session 7: the d5 recipe at "
     "8,400 steps, its selection scoring against all training sequences (up "
     "to 10,000; 1,000 before) to cut the selection's noise, and every "
@@ -335,7 +345,7 @@ _EPOCHS = flags.DEFINE_integer(
     "epochs",
     None,
     "Training epochs per run (default: keras-rgan train's, "
-    f"{train_lib.DEFAULT_TRAIN_STEPS:,} steps).",
+    f"{recipes.DEFAULT_TRAIN_STEPS:,} steps).",
 )
 _EVAL_EVERY = flags.DEFINE_integer(
     "eval_every", 25, "Epochs between evaluations."
@@ -409,24 +419,23 @@ class ScoreCurve(keras.callbacks.Callback):
 
 
 def run(recipe, dataset, seed):
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         dataset=dataset,
         seed=seed,
         epochs=_EPOCHS.value,
         verbose=0,
         **RECIPES[recipe],
     )
-    data, scaler = train_lib.load_data(config)
+    prepared = train_lib.prepare(config)
+    data = prepared.data
     curve = ScoreCurve(
-        data.sequences,
+        data.train.sequences,
         _EVAL_EVERY.value,
         _PREDICTIVE.value,
         _CLASSIFIER_RUNS.value,
     )
-    result = train_lib.train(config, callbacks=[curve], data=(data, scaler))
-    epochs = train_lib.num_epochs(
-        config, train_lib.batches_per_epoch(config, data)
-    )
+    result = train_lib.train(config, callbacks=[curve], prepared=prepared)
+    epochs = prepared.config.run.epochs
     if result.selection and result.selection.best_epoch:
         # The model train() returns is the epoch KeepBestSamples chose: score
         # it with fresh classifiers (other seeds) and samples. Its time
@@ -436,14 +445,14 @@ def run(recipe, dataset, seed):
             result.model,
             epochs - 1,
             selected_epoch=result.selection.best_epoch,
-            steps=epochs * train_lib.batches_per_epoch(config, data),
+            steps=epochs * data.steps_per_epoch,
         )
     return {
         "classifier_runs": _CLASSIFIER_RUNS.value,
         "recipe": recipe,
         "dataset": dataset,
         "seed": seed,
-        "batch_size": config.batch_size,
+        "batch_size": config.data.batch_size,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores (CPU)",
         "date": time.strftime("%Y-%m-%d"),
         "curve": curve.points,
@@ -477,15 +486,17 @@ def write_markdown(rows, path):
     lines = [
         "# Sample quality (measured by benchmarks/quality.py)",
         "",
-        "Discriminative and predictive scores as defined in BENCHMARKS.md (lower "
-        "is better), synthetic set the size of the real one. `final` is the "
-        "model at the end of training; `best` the best evaluated point of each "
-        "run (choosing it needs a score computed during training). Mean ± std "
-        "over training seeds; each discriminative score is itself the mean of "
-        "`classifier_runs` fresh classifiers (1 in the earliest rows). Time is "
-        "training time on the machine named, excluding evaluation.",
+        "Discriminative and predictive scores as defined in docs/quality.md "
+        "(lower is better), synthetic set the size of the real one. `final` "
+        "is the model at the end of training; `best` the best evaluated point "
+        "of each run (choosing it needs a score computed during training). "
+        "Mean ± std over training seeds; each discriminative score is itself "
+        "the mean of `classifier_runs` fresh classifiers (1 in the earliest "
+        "rows). Time is training time on the machine named, excluding "
+        "evaluation.",
         "",
-        "| data | recipe | seeds | steps | train time | disc. (final) | disc. (best) | pred. (final) | machine |",
+        "| data | recipe | seeds | steps | train time | disc. (final) "
+        "| disc. (best) | pred. (final) | machine |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for (dataset, recipe, *_), runs in sorted(groups.items()):
@@ -495,12 +506,14 @@ def write_markdown(rows, path):
             for r in runs
             if r["curve"]
         ]
+        predictive = [p["predictive"] for p in finals if "predictive" in p]
         lines.append(
             f"| {dataset} | {recipe} | {len(runs)} | "
             f"{int(np.mean([p['steps'] for p in finals]))} | "
             f"{np.mean([p['train_seconds'] for p in finals]) / 60:.1f} min | "
-            f"{_mean_std([p['discriminative'] for p in finals])} | {_mean_std(best)} | "
-            f"{_mean_std([p['predictive'] for p in finals if 'predictive' in p])} | "
+            f"{_mean_std([p['discriminative'] for p in finals])} | "
+            f"{_mean_std(best)} | "
+            f"{_mean_std(predictive)} | "
             f"{runs[0]['machine']} |"
         )
     lines += [

@@ -120,7 +120,8 @@ def main(argv):
             real = sequences
         elif not np.array_equal(real, sequences):
             raise app.UsageError(
-                f"{path} was trained on other Sines than {_SAVED_MODELS.value[0]}."
+                f"{path} was trained on other Sines than "
+                f"{_SAVED_MODELS.value[0]}."
             )
         fake, _ = generate_lib.generate(path, len(real), seed=0)
         generated.append(fake.astype("float64"))

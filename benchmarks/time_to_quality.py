@@ -1,18 +1,21 @@
 """Time to quality: training time until the discriminative score on Sines
 first drops below a threshold (.05), with the default recipe, on this CPU.
 
-Trains `keras-rgan train`'s defaults (without sample selection) on Sines, scores the model every
-`--eval_every` epochs (default 25) (the discriminative score of BENCHMARKS.md, mean of
-`--classifier_runs` classifiers) and stops at the first score below
-`--threshold`. Training time excludes the scoring.
+Trains `keras-rgan train`'s defaults (without sample selection) on Sines,
+scores the model every `--eval_every` epochs (default 25) (the
+discriminative score of `benchmarks/quality.py`, mean of `--classifier_runs`
+classifiers) and stops at the first score below `--threshold`. Training time
+excludes the scoring.
 
     python benchmarks/time_to_quality.py            # trains (about 10 minutes)
     python benchmarks/time_to_quality.py --quick    # reads the recorded curves
 
 `--quick` trains nothing: it reads the score-against-time curves that
 `benchmarks/quality.py` recorded for the default recipe at the default
-number of epochs (`benchmarks/results/quality.jsonl`) and reports their
-first point below the threshold, saying so. Writes `benchmarks/results/time_to_quality.md`.
+number of steps (`benchmarks/results/quality.jsonl`; if none is recorded
+there, the recipe's runs of other lengths, saying so) and reports their
+first point below the threshold. The full run writes
+`benchmarks/results/time_to_quality.md`.
 """
 
 import json
@@ -22,6 +25,7 @@ import sys
 from absl import app
 from absl import flags
 
+from keras_rgan import recipes
 from keras_rgan import train_lib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -43,7 +47,7 @@ _MAX_EPOCHS = flags.DEFINE_integer(
     None,
     "Give up after this many epochs; also the length of the learning-rate "
     "schedule. Default: the default budget of keras-rgan train "
-    f"({train_lib.DEFAULT_TRAIN_STEPS:,} steps).",
+    f"({recipes.DEFAULT_TRAIN_STEPS:,} steps).",
 )
 _SEED = flags.DEFINE_integer("seed", 0, "Training seed.")
 _OUTPUT = flags.DEFINE_string(
@@ -55,7 +59,8 @@ _QUALITY = os.path.join(RESULTS_DIR, "quality.jsonl")
 
 
 class StopBelow(ScoreCurve):
-    """A `ScoreCurve` that stops training at the first score below a threshold."""
+    """A `ScoreCurve` that stops training at the first score below a
+    threshold."""
 
     def __init__(self, threshold, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +81,9 @@ def first_below(curve, threshold):
 
 
 def from_recorded(threshold):
+    """Table lines from the recorded curves of the default recipe on Sines
+    at the default budget, else (none recorded there) at any budget; and a
+    note saying which."""
     with open(_QUALITY) as f:
         rows = [json.loads(line) for line in f if line.strip()]
     rows = [
@@ -84,22 +92,33 @@ def from_recorded(threshold):
         if r["recipe"] == quality.DEFAULT_RECIPE
         and r["dataset"] == "sines"
         and r["curve"]
-        and r["curve"][-1]["steps"] == train_lib.DEFAULT_TRAIN_STEPS
     ]
+    budget = recipes.DEFAULT_TRAIN_STEPS
+    at_budget = [r for r in rows if r["curve"][-1]["steps"] == budget]
+    if at_budget:
+        rows = at_budget
+        note = f"the default budget of {budget:,} steps"
+    else:
+        note = (
+            f"none recorded at the default budget of {budget:,} steps: runs "
+            "of other lengths, whose cosine schedules decay at other rates"
+        )
     lines = []
     for row in rows:
         point = first_below(row["curve"], threshold)
         every = row["curve"][0]["epoch"] if row["curve"] else 0
         reached = (
-            f"{point['train_seconds'] / 60:.1f} min ({point['steps']} steps, score "
-            f"{point['discriminative']:.3f})"
+            f"{point['train_seconds'] / 60:.1f} min ({point['steps']} steps, "
+            f"score {point['discriminative']:.3f})"
             if point
             else "not reached"
         )
         lines.append(
-            f"| {row['seed']} | {row['date']} | every {every} epochs | {reached} | {row['machine']} |"
+            f"| {row['seed']} | {row['date']} | every {every} epochs of "
+            f"{row['curve'][-1]['steps']:,} steps | {reached} | "
+            f"{row['machine']} |"
         )
-    return lines
+    return lines, note
 
 
 def main(argv):
@@ -108,46 +127,50 @@ def main(argv):
     header = [
         "# Time to quality (Sines, default recipe)",
         "",
-        f"Training time (scoring excluded) until the discriminative score first "
-        f"drops below {threshold}. Scores are checked only at evaluation points, so "
-        "the true time can be earlier by up to one evaluation interval.",
+        "Training time (scoring excluded) until the discriminative score "
+        f"first drops below {threshold}. Scores are checked only at "
+        "evaluation points, so the true time can be earlier by up to one "
+        "evaluation interval.",
         "",
         "| seed | date | scored | first below threshold | machine |",
         "|---|---|---|---|---|",
     ]
     if _QUICK.value:
-        lines = from_recorded(threshold)
+        lines, budget = from_recorded(threshold)
         note = (
-            "\nFrom the curves recorded by `benchmarks/quality.py` "
-            "(`--quick` trains nothing).\n"
+            "\nFrom the curves recorded by `benchmarks/quality.py` for "
+            f"{quality.DEFAULT_RECIPE} ({budget}; `--quick` trains "
+            "nothing).\n"
         )
     else:
         # The recipe's training alone: no sample selection, which would only
         # add its own scoring between epochs.
-        config = train_lib.TrainConfig(
+        config = train_lib.TrainConfig.from_options(
             seed=_SEED.value,
             epochs=_MAX_EPOCHS.value,
             verbose=0,
             select_every=0,
         )
-        data, scaler = train_lib.load_data(config)
+        prepared = train_lib.prepare(config)
         curve = StopBelow(
             threshold,
-            data.sequences,
+            prepared.data.train.sequences,
             quality._EVAL_EVERY.value,
             False,
             quality._CLASSIFIER_RUNS.value,
         )
-        train_lib.train(config, callbacks=[curve], data=(data, scaler))
+        train_lib.train(config, callbacks=[curve], prepared=prepared)
         point = first_below(curve.points, threshold)
+        last_steps = curve.points[-1]["steps"] if curve.points else 0
         reached = (
-            f"{point['train_seconds'] / 60:.1f} min ({point['steps']} steps, score "
-            f"{point['discriminative']:.3f})"
+            f"{point['train_seconds'] / 60:.1f} min ({point['steps']} steps, "
+            f"score {point['discriminative']:.3f})"
             if point
-            else f"not reached in {curve.points[-1]['steps'] if curve.points else 0} steps"
+            else f"not reached in {last_steps} steps"
         )
+        every = quality._EVAL_EVERY.value
         lines = [
-            f"| {_SEED.value} | {machine.today()} | every {quality._EVAL_EVERY.value} epochs | "
+            f"| {_SEED.value} | {machine.today()} | every {every} epochs | "
             f"{reached} | {machine.describe()} |"
         ]
         note = (

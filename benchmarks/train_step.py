@@ -17,7 +17,7 @@ recurrences (`--recurrence`):
 - `unrolled`: Keras's LSTM unrolled into the graph (`unroll=True`);
 - `fused`: what `keras-rgan train` does on a CPU: `FusedLSTM`'s one-kernel
   LSTM where it applies, and `--unroll=auto` (unrolled up to
-  `train_lib.AUTO_UNROLL_MAX_STEPS` steps) for the gradient penalty's
+  `recipes.AUTO_UNROLL_MAX_STEPS` steps) for the gradient penalty's
   second-order pass, which needs the standard kernels.
 
 This benchmark is the measurement behind both defaults. Variants run
@@ -25,7 +25,12 @@ interleaved, round after round, so each ratio compares measurements taken
 side by side (the machines are noisy); the median over rounds is reported.
 
     python benchmarks/train_step.py               # full
-    python benchmarks/train_step.py --quick       # a few minutes (fused only)
+    python benchmarks/train_step.py --quick       # about a minute
+
+`--quick` times RGAN only, at the small size, with the recurrences of
+`keras-rgan train` on a CPU (`fused`), the bare step against `fit spe=32`
+(the `keras-rgan train` default), 2 rounds of 32 steps: two variants to
+build and trace instead of the full run's 30.
 
 Writes `benchmarks/results/train_step.md` and `.json`.
 """
@@ -42,7 +47,8 @@ import tensorflow as tf
 from absl import app
 from absl import flags
 
-from keras_rgan import train_lib
+from keras_rgan import CRGAN
+from keras_rgan import RGAN
 from keras_rgan.data import make_dataset
 from keras_rgan.data import sine_waves
 from keras_rgan.layers import standard_kernels
@@ -55,13 +61,23 @@ SIZES = {
     "large": dict(batch_size=256, seq_len=100, features=28, units=128),
 }
 VARIANTS = ("bare", "fit spe=1", "fit spe=32")
-# How each recurrence setting is built: `unroll` of TrainConfig, and whether
+# --quick: RGAN, small, fused; the bare step against fit's default.
+QUICK = dict(
+    rounds=2,
+    steps=32,
+    models=["rgan"],
+    sizes=["small"],
+    recurrences=["fused"],
+    variants=("bare", "fit spe=32"),
+)
+# How each recurrence setting is built: the recipe's `unroll`, and whether
 # LSTMs keep Keras's standard kernels.
 RECURRENCES = {
     "loop": ("off", True),
     "unrolled": ("on", True),
     "fused": ("auto", False),
 }
+MODELS = {"rgan": RGAN, "crgan": CRGAN}
 RESULTS_DIR = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "results"
 )
@@ -99,19 +115,17 @@ _OUTPUT = flags.DEFINE_string(
 
 
 def build(model, size, steps_per_execution, jit, unroll):
-    config = train_lib.TrainConfig(
-        unroll=unroll,
-        model=model,
-        cell="lstm",
-        seq_len=size["seq_len"],
-        batch_size=size["batch_size"],
-        units=size["units"],
+    """The default recipe of `model` (LSTM cells), sized by `size`."""
+    options = dict(units=size["units"], unroll=unroll)
+    if model == "crgan":
+        options["cell"] = "lstm"
+    return MODELS[model].from_recipe(
+        size["features"],
+        size["seq_len"],
         steps_per_execution=steps_per_execution,
         jit_compile=jit,
-        verbose=0,
+        **options,
     )
-    # The default cosine schedule, as long as a 200-epoch run on 10,000 sequences.
-    return train_lib.build_model(config, size["features"], steps_per_epoch=78)
 
 
 def dataset_for(size):
@@ -173,22 +187,27 @@ class Runner:
 
 def main(argv):
     del argv
-    rounds, steps = (2, 32) if _QUICK.value else (_ROUNDS.value, _STEPS.value)
-    sizes = ["small"] if _QUICK.value else _SIZES.value
     unknown = set(_RECURRENCE.value) - set(RECURRENCES)
     if unknown:
         raise app.UsageError(
-            f"Unknown --recurrence {sorted(unknown)}; expected {list(RECURRENCES)}."
+            f"Unknown --recurrence {sorted(unknown)}; "
+            f"expected {list(RECURRENCES)}."
         )
-    # --quick times the default of keras-rgan train on this CPU (fused).
-    recurrences = ["fused"] if _QUICK.value else _RECURRENCE.value
+    if _QUICK.value:
+        rounds, steps = QUICK["rounds"], QUICK["steps"]
+        models, sizes = QUICK["models"], QUICK["sizes"]
+        recurrences, variants = QUICK["recurrences"], QUICK["variants"]
+    else:
+        rounds, steps = _ROUNDS.value, _STEPS.value
+        models, sizes = _MODELS.value, _SIZES.value
+        recurrences, variants = _RECURRENCE.value, VARIANTS
     keys = [
         (model, size, variant, jit, recurrence)
-        for model in _MODELS.value
+        for model in models
         for size in sizes
         for jit in _JIT.value
         for recurrence in recurrences
-        for variant in VARIANTS
+        for variant in variants
         if not (
             size == "large"
             and recurrence == "unrolled"
@@ -226,19 +245,19 @@ def main(argv):
                 )
             times[key].append(ms)
             print(
-                f"round {round_index + 1} {model} {size} jit={jit} {recurrence} "
-                f"{variant}: {ms:.1f} ms/step",
+                f"round {round_index + 1} {model} {size} jit={jit} "
+                f"{recurrence} {variant}: {ms:.1f} ms/step",
                 flush=True,
             )
 
     rows = []
     for model, size, jit, recurrence in itertools.product(
-        _MODELS.value, sizes, _JIT.value, recurrences
+        models, sizes, _JIT.value, recurrences
     ):
         if (model, size, "bare", jit, recurrence) not in times:
             continue
         bare = times[(model, size, "bare", jit, recurrence)]
-        for variant in VARIANTS[1:]:
+        for variant in variants[1:]:
             fit = times[(model, size, variant, jit, recurrence)]
             bare_ms, fit_ms, ratio = machine.medians(bare, fit)
             rows.append(
@@ -253,32 +272,53 @@ def main(argv):
                     "ratio": ratio,
                 }
             )
+    quick_flag = " --quick" if _QUICK.value else ""
     lines = [
         "# Training step: `model.fit` against a bare compiled step",
         "",
-        f"Measured by `benchmarks/train_step.py{' --quick' if _QUICK.value else ''}` "
-        f"on {machine.describe()}, {machine.today()}; {rounds} interleaved rounds of "
-        f"{steps} steps ({max(8, steps // 4)} at the large size), medians. Default recipe of `keras-rgan train` (WGAN-GP, 2 "
-        "discriminator updates per step), LSTM cells. Goal: fit within 1.05x of the bare step.",
+        f"Measured by `benchmarks/train_step.py{quick_flag}` on "
+        f"{machine.describe()}, {machine.today()}; {rounds} interleaved "
+        f"rounds of {steps} steps ({max(8, steps // 4)} at the large size), "
+        "medians. Default recipe of `keras-rgan train` (WGAN-GP, its default "
+        "number of discriminator updates per step), LSTM cells. Goal: fit "
+        "within 1.05x of the bare step."
+        + (
+            " Quick run: RGAN, small size, fused recurrences, the bare step "
+            "against fit spe=32 only."
+            if _QUICK.value
+            else ""
+        ),
         "",
-        "| model | size | jit_compile | recurrence | fit variant | bare ms/step | fit ms/step | fit / bare |",
+        "| model | size | jit_compile | recurrence | fit variant | "
+        "bare ms/step | fit ms/step | fit / bare |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
-            f"| {row['model']} | {row['size']} | {row['jit_compile']} | {row['recurrence']} | "
-            f"{row['variant']} | {row['bare_ms']:.1f} | {row['fit_ms']:.1f} | {row['ratio']:.2f} |"
+            f"| {row['model']} | {row['size']} | {row['jit_compile']} | "
+            f"{row['recurrence']} | {row['variant']} | {row['bare_ms']:.1f} | "
+            f"{row['fit_ms']:.1f} | {row['ratio']:.2f} |"
         )
-    speedups = recurrence_rows(times, traces, sizes, recurrences)
+    speedups = recurrence_rows(times, traces, models, sizes, recurrences)
+    if not speedups:  # Else the build times are in the recurrence table.
+        lines += [
+            "",
+            "Build, trace and first steps, per variant: "
+            + ", ".join(
+                f"{' '.join(key[:3])} {seconds:.1f} s"
+                for key, seconds in traces.items()
+            )
+            + ".",
+        ]
     if speedups:
         lines += [
             "",
             "## Recurrence settings against the fused default",
             "",
-            "Medians over rounds; ratios are the median of per-round ratios (the "
-            "setting's ms / fused ms), above 1: the fused default is faster. "
-            "Build is the time to build, trace (and compile) the variant and run "
-            "its first steps.",
+            "Medians over rounds; ratios are the median of per-round ratios "
+            "(the setting's ms / fused ms), above 1: the fused default is "
+            "faster. Build is the time to build, trace (and compile) the "
+            "variant and run its first steps.",
             "",
             "| model | size | jit_compile | variant | "
             + " | ".join(f"{r} ms/step" for r in RECURRENCES)
@@ -289,9 +329,11 @@ def main(argv):
         ]
         for row in speedups:
             lines.append(
-                f"| {row['model']} | {row['size']} | {row['jit_compile']} | {row['variant']} | "
+                f"| {row['model']} | {row['size']} | {row['jit_compile']} | "
+                f"{row['variant']} | "
                 + " | ".join(f"{row['ms'][r]:.1f}" for r in RECURRENCES)
-                + f" | {row['loop / fused']:.2f} | {row['unrolled / fused']:.2f} | "
+                + f" | {row['loop / fused']:.2f} | "
+                f"{row['unrolled / fused']:.2f} | "
                 + ", ".join(f"{row['build_s'][r]:.1f}" for r in RECURRENCES)
                 + " |"
             )
@@ -306,14 +348,14 @@ def main(argv):
     )
 
 
-def recurrence_rows(times, traces, sizes, recurrences):
+def recurrence_rows(times, traces, models, sizes, recurrences):
     """Each recurrence setting against the fused default, per model, size,
     jit setting and variant (NaN for a setting that did not run)."""
     if "fused" not in recurrences or len(recurrences) < 2:
         return []
     rows = []
     for model, size, jit, variant in itertools.product(
-        _MODELS.value, sizes, _JIT.value, VARIANTS
+        models, sizes, _JIT.value, VARIANTS
     ):
 
         def measured(recurrence):

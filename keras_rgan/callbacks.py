@@ -8,6 +8,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+# `KeepBestSamples.for_data` scores against at most this many training
+# sequences. The classifiers' cost barely grows with the set (2,000 steps
+# each), their noise shrinks: two scores of Sines against Sines were 0.008
+# and 0.032 with 1,000 sequences, 0.002 and 0.003 with 9,000 (14.7 s against
+# 19.4 s on a 2-core CPU).
+SELECTION_SEQUENCES = 10_000
+
 
 class TrainingDiverged(RuntimeError):
     """A loss became NaN or infinite during training.
@@ -32,10 +39,11 @@ class DivergenceGuard(keras.callbacks.Callback):
     >>> guard = DivergenceGuard()
     >>> guard.set_params({"steps": 10})
     >>> guard.on_train_batch_end(3, {"d_loss": 0.7})  # batches 1 to 4
-    >>> guard.on_train_batch_end(4, {"d_loss": float("nan")})
-    Traceback (most recent call last):
-    ...
-    keras_rgan.callbacks.TrainingDiverged: d_loss became nan at step 5 (epoch 1, batch 5).
+    >>> try:
+    ...     guard.on_train_batch_end(4, {"d_loss": float("nan")})
+    ... except TrainingDiverged as err:
+    ...     print(err)
+    d_loss became nan at step 5 (epoch 1, batch 5).
     """
 
     def __init__(self):
@@ -218,7 +226,8 @@ class SampleImages(keras.callbacks.Callback):
 
 
 def _optimizers(model):
-    """The optimizers a GAN holds as attributes (g_optimizer, d_optimizer...)."""
+    """The optimizers a GAN holds as attributes (g_optimizer,
+    d_optimizer...)."""
     return [
         value
         for _, value in sorted(vars(model).items())
@@ -279,8 +288,9 @@ class KeepBestSamples(keras.callbacks.Callback):
         real = np.asarray(real, dtype=np.float32)
         if real.ndim != 3 or len(real) < 5:
             raise ValueError(
-                "real must be an array (n, seq_len, num_features) of at least 5 "
-                f"sequences (the classifier tests on a fifth), got shape {real.shape}."
+                "real must be an array (n, seq_len, num_features) of at least "
+                "5 sequences (the classifier tests on a fifth), got shape "
+                f"{real.shape}."
             )
         if not np.isfinite(real).all():
             raise ValueError("real holds NaN or infinite values.")
@@ -299,6 +309,38 @@ class KeepBestSamples(keras.callbacks.Callback):
         self.best_epoch = None
         self.seconds = 0.0
         self._best_state = None
+
+    @classmethod
+    def for_data(cls, data, every, seed=0, verbose=False):
+        """Scores against at most `SELECTION_SEQUENCES` training sequences of
+        a `PreparedData` (drawn with `seed`): the distribution the generator
+        learns. Held-out sequences would not do for windows of one series,
+        whose held-out part is its latest stretch, often outside the
+        trained range."""
+        if not data.train_in_memory or data.train.lengths is not None:
+            raise ValueError(
+                "select_every needs fixed-length sequences loaded in memory "
+                "(no stream, no id_column)."
+            )
+        from keras_rgan.evaluation.post_hoc import subsample
+
+        real = subsample(
+            data.train.sequences,
+            SELECTION_SEQUENCES,
+            np.random.default_rng(seed),
+        )
+        return cls(real, every=every, seed=seed, verbose=verbose)
+
+    def metadata(self):
+        """What an export records of the selection."""
+        return {
+            "every": self.every,
+            "best_epoch": self.best_epoch,
+            "discriminative_scores": {
+                str(epoch): round(score, 4)
+                for epoch, score in self.scores.items()
+            },
+        }
 
     def _state(self):
         variables = list(self.model.weights)

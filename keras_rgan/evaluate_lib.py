@@ -9,8 +9,9 @@ import numpy as np
 import tensorflow as tf
 
 from keras_rgan import evaluation
-from keras_rgan import train_lib
+from keras_rgan.data.prepared import load_split
 from keras_rgan.data.scaling import MinMaxScaler
+from keras_rgan.data.spec import DataSpec
 from keras_rgan.export import read_metadata
 
 SCORES_FILE = "scores.json"
@@ -38,8 +39,8 @@ class EvaluateConfig:
             raise FileNotFoundError(f"No SavedModel at {self.saved_model}")
         if read_metadata(self.saved_model) is None:
             raise ValueError(
-                f"{self.saved_model} has no assets.extra/keras_rgan.json: it was "
-                "not exported by keras_rgan."
+                f"{self.saved_model} has no assets.extra/keras_rgan.json: "
+                "it was not exported by keras_rgan."
             )
         if self.num_samples is not None and self.num_samples < 2:
             raise ValueError(
@@ -49,14 +50,15 @@ class EvaluateConfig:
             raise ValueError(f"The output_dir {self.output_dir} is a file.")
         if os.path.exists(os.path.join(self.output_dir, SCORES_FILE)):
             raise ValueError(
-                f"{self.output_dir} already holds {SCORES_FILE}; choose another "
-                "output_dir."
+                f"{self.output_dir} already holds {SCORES_FILE}; choose "
+                "another output_dir."
             )
 
 
 def load_real_data(metadata, dataset=None):
     """The real training and held-out sequences an export (its `metadata`,
-    `read_metadata()`) was trained on; `dataset` replaces the recorded name.
+    `read_metadata()`) was trained on, reloaded through `keras_rgan.data`
+    from the data spec it records; `dataset` replaces the recorded name.
 
     Example:
 
@@ -82,7 +84,9 @@ def load_real_data(metadata, dataset=None):
     recorded["num_features"] = (
         recorded.get("num_features") or metadata["num_features"]
     )
-    train, held_out = train_lib.load_split(train_lib.TrainConfig(**recorded))
+    train, held_out = load_split(
+        DataSpec.from_record(recorded), recorded.get("seed", 0)
+    )
     if train.sequences.shape[-1] != metadata["num_features"]:
         raise ValueError(
             f"The data has {train.sequences.shape[-1]} features but the model "
@@ -125,6 +129,107 @@ def _format_table(scores):
     return "\n".join(lines)
 
 
+@dataclasses.dataclass
+class _Synthetic:
+    """Sequences an export generated, with their labels and lengths (None
+    where the export has none)."""
+
+    sequences: np.ndarray
+    labels: np.ndarray | None
+    lengths: np.ndarray | None
+
+
+def _generate(loaded, train_data, num_samples, seed):
+    """Generates `num_samples` sequences with the export's signatures: one
+    per drawn training label for label-conditional exports, so that real
+    and synthetic sets have the same class balance and known labels."""
+    inputs = loaded.signatures["discriminate"].structured_input_signature[1]
+    seed_tensor = tf.constant(seed, tf.int64)
+    labels = None
+    if "labels" in inputs:
+        rng = np.random.default_rng(seed)
+        labels = rng.choice(train_data.labels, num_samples).astype("int32")
+        outputs = loaded.signatures["generate_with_labels"](
+            labels=tf.constant(labels), seed=seed_tensor
+        )
+    else:
+        outputs = loaded.signatures["serving_default"](
+            num_samples=tf.constant(num_samples, tf.int32), seed=seed_tensor
+        )
+    lengths = outputs["lengths"].numpy() if "lengths" in inputs else None
+    return _Synthetic(outputs["sequences"].numpy(), labels, lengths)
+
+
+def _scores(config, train_data, held_out_data, synthetic, scaler):
+    """The scores dict of `scores.json` (without its header fields)."""
+    train, held_out = train_data.sequences, held_out_data.sequences
+    variable_length = synthetic.lengths is not None
+    real_lengths = train_data.lengths if variable_length else None
+    lengths = dict(
+        real_lengths=real_lengths, synthetic_lengths=synthetic.lengths
+    )
+    common = dict(scaler=scaler, seed=config.seed)
+    scores = {
+        "discriminative": evaluation.discriminative_score(
+            train, synthetic.sequences, **common, **lengths
+        ),
+        "mmd": evaluation.mmd_rbf(train, synthetic.sequences, **common),
+        "diversity": evaluation.diversity_check(
+            train, synthetic.sequences, **common
+        ),
+    }
+    if config.predictive and train.shape[-1] >= 2:
+        scores["predictive"] = evaluation.predictive_score(
+            train, synthetic.sequences, **common, **lengths
+        )
+        reference = held_out_data if len(held_out) >= 2 else train_data
+        scores["predictive_real"] = evaluation.predictive_score(
+            train,
+            reference.sequences,
+            **common,
+            real_lengths=real_lengths,
+            synthetic_lengths=reference.lengths if variable_length else None,
+        )
+    if len(held_out) >= 2:
+        scores["memorisation"] = evaluation.memorisation_check(
+            train, held_out, synthetic.sequences, **common
+        )
+    return scores
+
+
+def _saliency(config, loaded, train_data, synthetic, out, names):
+    """Integrated gradients of the export's discriminator for real and
+    generated sequences: `saliency.npz` and `saliency.png`."""
+    train = train_data.sequences
+    count = min(config.saliency_samples, len(train), len(synthetic.sequences))
+    discriminate = loaded.signatures["discriminate"]
+    real_lengths = None if synthetic.lengths is None else train_data.lengths
+
+    def logit_fn_of(labels, lengths):
+        extra = {}
+        if labels is not None:
+            extra["labels"] = tf.constant(labels[:count], tf.int32)
+        if lengths is not None:
+            extra["lengths"] = tf.constant(lengths[:count], tf.int32)
+        return lambda x: discriminate(sequences=x, **extra)["logits"]
+
+    baseline = train.mean(axis=0, keepdims=True)
+    real, fake = (
+        evaluation.integrated_gradients(
+            logit_fn_of(labels, lengths),
+            sequences[:count],
+            baseline,
+            batch_size=max(count, 1),
+        )
+        for sequences, labels, lengths in (
+            (train, train_data.labels, real_lengths),
+            (synthetic.sequences, synthetic.labels, synthetic.lengths),
+        )
+    )
+    np.savez(out("saliency.npz"), real=real, synthetic=fake)
+    evaluation.plot_saliency(real, fake, out("saliency.png"), names)
+
+
 def evaluate(config):
     """Scores an export against its real data and writes scores and plots.
 
@@ -139,115 +244,39 @@ def evaluate(config):
     config.validate()
     metadata = read_metadata(config.saved_model)
     train_data, held_out_data = load_real_data(metadata, config.dataset)
-    train, held_out = train_data.sequences, held_out_data.sequences
+    train = train_data.sequences
     scaler = (
         MinMaxScaler(**metadata["scaler"]) if metadata.get("scaler") else None
     ) or MinMaxScaler().fit(train_data.valid_steps())
     num_samples = config.num_samples or len(train)
     loaded = tf.saved_model.load(config.saved_model)
-    signature_inputs = loaded.signatures[
-        "discriminate"
-    ].structured_input_signature[1]
-    seed = tf.constant(config.seed, tf.int64)
-    synthetic_labels = None
-    if "labels" in signature_inputs:
-        # One synthetic sequence per drawn training label, so that real and
-        # synthetic sets have the same class balance and known labels.
-        rng = np.random.default_rng(config.seed)
-        synthetic_labels = rng.choice(train_data.labels, num_samples).astype(
-            "int32"
-        )
-        outputs = loaded.signatures["generate_with_labels"](
-            labels=tf.constant(synthetic_labels), seed=seed
-        )
-    else:
-        outputs = loaded.signatures["serving_default"](
-            num_samples=tf.constant(num_samples, tf.int32), seed=seed
-        )
-    synthetic = outputs["sequences"].numpy()
-    variable_length = "lengths" in signature_inputs
-    real_lengths = train_data.lengths if variable_length else None
-    synthetic_lengths = outputs["lengths"].numpy() if variable_length else None
-    lengths = dict(
-        real_lengths=real_lengths, synthetic_lengths=synthetic_lengths
-    )
-
+    synthetic = _generate(loaded, train_data, num_samples, config.seed)
+    recorded = (metadata.get("data") or {}).get("dataset")
     scores = {
         "saved_model": os.path.abspath(config.saved_model),
-        "dataset": (metadata.get("data") or {}).get("dataset", config.dataset)
-        if config.dataset is None
-        else config.dataset,
+        "dataset": config.dataset or recorded,
         "num_real": len(train),
-        "num_held_out": len(held_out),
+        "num_held_out": len(held_out_data.sequences),
         "num_samples": num_samples,
         "seed": config.seed,
-        "discriminative": evaluation.discriminative_score(
-            train, synthetic, scaler=scaler, seed=config.seed, **lengths
-        ),
-        "mmd": evaluation.mmd_rbf(
-            train, synthetic, scaler=scaler, seed=config.seed
-        ),
-        "diversity": evaluation.diversity_check(
-            train, synthetic, scaler=scaler, seed=config.seed
-        ),
+        **_scores(config, train_data, held_out_data, synthetic, scaler),
     }
-    if config.predictive and train.shape[-1] >= 2:
-        scores["predictive"] = evaluation.predictive_score(
-            train, synthetic, scaler=scaler, seed=config.seed, **lengths
-        )
-        reference = held_out_data if len(held_out) >= 2 else train_data
-        scores["predictive_real"] = evaluation.predictive_score(
-            train,
-            reference.sequences,
-            scaler=scaler,
-            seed=config.seed,
-            real_lengths=real_lengths,
-            synthetic_lengths=reference.lengths if variable_length else None,
-        )
-    if len(held_out) >= 2:
-        scores["memorisation"] = evaluation.memorisation_check(
-            train, held_out, synthetic, scaler=scaler, seed=config.seed
-        )
-
     os.makedirs(config.output_dir, exist_ok=True)
     out = lambda name: os.path.join(config.output_dir, name)  # noqa: E731
     names = metadata.get("feature_names")
     evaluation.plot_embeddings(
-        train, synthetic, out("embeddings.png"), seed=config.seed
+        train, synthetic.sequences, out("embeddings.png"), seed=config.seed
     )
     evaluation.plot_sequences(
-        train, synthetic, out("sequences.png"), names, seed=config.seed
+        train,
+        synthetic.sequences,
+        out("sequences.png"),
+        names,
+        seed=config.seed,
     )
     if metadata.get("history"):
         evaluation.plot_history(metadata["history"], out("history.png"))
-    count = min(config.saliency_samples, len(train), num_samples)
-    discriminate = loaded.signatures["discriminate"]
-
-    def logit_fn_of(labels, lengths):
-        extra = {}
-        if labels is not None:
-            extra["labels"] = tf.constant(labels[:count], tf.int32)
-        if lengths is not None:
-            extra["lengths"] = tf.constant(lengths[:count], tf.int32)
-        return lambda x: discriminate(sequences=x, **extra)["logits"]
-
-    baseline = train.mean(axis=0, keepdims=True)
-    real_saliency = evaluation.integrated_gradients(
-        logit_fn_of(train_data.labels, real_lengths),
-        train[:count],
-        baseline,
-        batch_size=max(count, 1),
-    )
-    fake_saliency = evaluation.integrated_gradients(
-        logit_fn_of(synthetic_labels, synthetic_lengths),
-        synthetic[:count],
-        baseline,
-        batch_size=max(count, 1),
-    )
-    np.savez(out("saliency.npz"), real=real_saliency, synthetic=fake_saliency)
-    evaluation.plot_saliency(
-        real_saliency, fake_saliency, out("saliency.png"), names
-    )
+    _saliency(config, loaded, train_data, synthetic, out, names)
     with open(out(SCORES_FILE), "w") as f:
         json.dump(scores, f, indent=2)
     return scores, _format_table(scores)

@@ -6,16 +6,35 @@ import re
 import shutil
 import tempfile
 
-import tensorflow as tf
 from keras.export import ExportArchive
 
 from keras_rgan import serving
-from keras_rgan.layers.fused_lstm import standard_kernels
 from keras_rgan.version import __version__
 
 DEFAULT_MAX_NUM_SAMPLES = 100_000
 DEFAULT_MAX_LENGTH = 100_000
 METADATA_FILE = os.path.join("assets.extra", "keras_rgan.json")
+
+
+def check_export_options(
+    export_dir,
+    max_num_samples=DEFAULT_MAX_NUM_SAMPLES,
+    max_length=DEFAULT_MAX_LENGTH,
+):
+    """Raises a `ValueError` if `export_dir` cannot hold versions or a
+    request limit is not positive.
+
+    >>> check_export_options(tempfile.mkdtemp(), max_num_samples=10)
+    """
+    if max_num_samples < 1 or max_length < 1:
+        raise ValueError(
+            "max_num_samples and max_length must be positive, got "
+            f"{max_num_samples} and {max_length}."
+        )
+    if os.path.exists(export_dir) and not os.path.isdir(export_dir):
+        raise ValueError(
+            f"The export path {export_dir} is a file, not a folder."
+        )
 
 
 def existing_versions(export_dir):
@@ -28,194 +47,6 @@ def existing_versions(export_dir):
         if re.fullmatch(r"[0-9]+", name)
         and os.path.isdir(os.path.join(export_dir, name))
     )
-
-
-def _checked(value, low, high, name):
-    """`value`, after graph checks that `low <= value <= high`."""
-    checks = [
-        tf.debugging.assert_greater_equal(
-            value, tf.cast(low, value.dtype), message=f"{name} must be >= {low}"
-        ),
-        tf.debugging.assert_less_equal(
-            value,
-            tf.cast(high, value.dtype),
-            message=f"{name} must be <= {high}",
-        ),
-    ]
-    with tf.control_dependencies(checks):
-        return tf.identity(value)
-
-
-def _checked_shape(tensor, expected_tail, name):
-    """`tensor`, after a graph check that its shape is `(batch, *tail)`."""
-    tail = tf.constant(expected_tail, tf.int32)
-    shape_text = ", ".join(["None"] + [str(d) for d in expected_tail])
-    check = tf.debugging.assert_equal(
-        tf.shape(tensor)[1:],
-        tail,
-        message=f"{name} must have shape ({shape_text})",
-    )
-    with tf.control_dependencies([check]):
-        return tf.identity(tensor)
-
-
-def _endpoint(fn, specs):
-    """`(function, input_signature)`: `fn` takes a dict of named inputs."""
-    names = [spec.name for spec in specs]
-
-    def endpoint(*args):
-        return fn(dict(zip(names, args)))
-
-    return endpoint, specs
-
-
-def _serving_functions(model, max_num_samples, max_length):
-    """The signatures the model can serve, as `{name: (fn, input_signature)}`.
-
-    Inputs are assembled by what the model can do: labels for
-    label-conditional models, lengths for variable-length ones. Every
-    signature that returns `sequences` also returns their `lengths`.
-    """
-    seed_spec = tf.TensorSpec((), tf.int64, name="seed")
-    noise_spec = tf.TensorSpec(
-        (None, model.seq_len, model.noise_dim), tf.float32, name="noise"
-    )
-    sequences_spec = tf.TensorSpec(
-        (None, model.seq_len, model.num_features), tf.float32, name="sequences"
-    )
-    labels_spec = tf.TensorSpec((None,), tf.int32, name="labels")
-    lengths_spec = tf.TensorSpec((None,), tf.int32, name="lengths")
-    conditions = ([labels_spec] if model.num_classes else []) + (
-        [lengths_spec] if model.variable_length else []
-    )
-
-    def checked_batch(values, low, high, name, batch_size):
-        values = _checked(values, low, high, name)
-        check = tf.debugging.assert_equal(
-            tf.shape(values)[0],
-            batch_size,
-            message=f"{name} must have one entry per sequence",
-        )
-        with tf.control_dependencies([check]):
-            return tf.identity(values)
-
-    def checked_conditions(inputs, batch_size):
-        """`(labels, lengths)` from `inputs`, checked (None where absent)."""
-        labels = lengths = None
-        if model.num_classes:
-            labels = checked_batch(
-                inputs["labels"], 0, model.num_classes - 1, "labels", batch_size
-            )
-        if model.variable_length:
-            lengths = checked_batch(
-                inputs["lengths"], 1, model.seq_len, "lengths", batch_size
-            )
-        return labels, lengths
-
-    def full_lengths(batch_size, length=model.seq_len):
-        return tf.fill([batch_size], tf.cast(length, tf.int32))
-
-    def serving_default(inputs):
-        num_samples = _checked(
-            inputs["num_samples"], 1, max_num_samples, "num_samples"
-        )
-        sequences, lengths = model.generate_from_seed(
-            num_samples, inputs["seed"]
-        )
-        return {"sequences": sequences, "lengths": lengths}
-
-    def generate_from_noise(inputs):
-        noise = _checked_shape(
-            inputs["noise"], [model.seq_len, model.noise_dim], "noise"
-        )
-        batch_size = tf.shape(noise)[0]
-        labels, lengths = checked_conditions(inputs, batch_size)
-        return {
-            "sequences": model.sequences_from_noise(noise, labels, lengths),
-            "lengths": full_lengths(batch_size) if lengths is None else lengths,
-        }
-
-    def discriminate(inputs):
-        sequences = _checked_shape(
-            inputs["sequences"],
-            [model.seq_len, model.num_features],
-            "sequences",
-        )
-        labels, lengths = checked_conditions(inputs, tf.shape(sequences)[0])
-        return {"logits": model.discriminate(sequences, labels, lengths)}
-
-    functions = {
-        # The first endpoint is the one TF Serving calls by default.
-        "serving_default": _endpoint(
-            serving_default,
-            [tf.TensorSpec((), tf.int32, name="num_samples"), seed_spec],
-        ),
-    }
-    if model.num_classes:
-
-        def generate_with_labels(inputs):
-            labels = inputs["labels"]
-            count = _checked(
-                tf.shape(labels)[0], 1, max_num_samples, "the labels count"
-            )
-            labels = checked_batch(
-                labels, 0, model.num_classes - 1, "labels", count
-            )
-            sequences, lengths = model.generate_from_seed(
-                count, inputs["seed"], labels
-            )
-            return {"sequences": sequences, "lengths": lengths}
-
-        functions["generate_with_labels"] = _endpoint(
-            generate_with_labels, [labels_spec, seed_spec]
-        )
-    functions["generate_from_noise"] = _endpoint(
-        generate_from_noise, [noise_spec] + conditions
-    )
-    functions["discriminate"] = _endpoint(
-        discriminate, [sequences_spec] + conditions
-    )
-    condition_steps = getattr(model, "condition_steps", 0)
-    if condition_steps:
-
-        def continue_sequences(inputs):
-            prefix = _checked_shape(
-                inputs["prefix"],
-                [condition_steps, model.num_features],
-                "prefix",
-            )
-            batch_size = _checked(
-                tf.shape(prefix)[0], 1, max_num_samples, "the prefix batch size"
-            )
-            with tf.control_dependencies([batch_size]):
-                prefix = tf.identity(prefix)
-            return {
-                "sequences": model.continue_from_seed(prefix, inputs["seed"]),
-                "lengths": full_lengths(batch_size),
-            }
-
-        def generate_long(inputs):
-            length = _checked(inputs["length"], 1, max_length, "length")
-            return {
-                "sequences": model.generate_long_from_seed(
-                    length, inputs["seed"]
-                ),
-                "lengths": full_lengths(1, length),
-            }
-
-        prefix_spec = tf.TensorSpec(
-            (None, condition_steps, model.num_features),
-            tf.float32,
-            name="prefix",
-        )
-        functions["continue_sequences"] = _endpoint(
-            continue_sequences, [prefix_spec, seed_spec]
-        )
-        functions["generate_long"] = _endpoint(
-            generate_long,
-            [tf.TensorSpec((), tf.int32, name="length"), seed_spec],
-        )
-    return functions
 
 
 def _metadata(model, feature_names, extra):
@@ -296,7 +127,8 @@ def export_saved_model(
     `assets.extra/tf_serving_warmup_requests` holds one small request per
     signature, which TF Serving replays when it loads the version, so the
     first real request does not pay for tracing (needs the
-    `tensorflow-serving-api` package: `pip install 'keras-rgan[serving]'`).
+    `tensorflow-serving-api` package, which `pip install '.[serving]'`
+    brings from a clone of keras_rgan).
 
     Args:
         model: a `keras_rgan.SequenceGAN` (e.g. `RGAN`).
@@ -325,21 +157,14 @@ def export_saved_model(
     >>> os.path.basename(path)
     '1'
     """
-    if max_num_samples < 1 or max_length < 1:
-        raise ValueError(
-            "max_num_samples and max_length must be positive, got "
-            f"{max_num_samples} and {max_length}."
-        )
+    check_export_options(export_dir, max_num_samples, max_length)
     if warmup is None:
         warmup = serving.serving_api_available()
     elif warmup and not serving.serving_api_available():
         raise ImportError(
             "warmup=True needs the tensorflow-serving-api package: "
-            "pip install 'keras-rgan[serving]'."
-        )
-    if os.path.exists(export_dir) and not os.path.isdir(export_dir):
-        raise ValueError(
-            f"The export path {export_dir} is a file, not a folder."
+            "pip install tensorflow-serving-api, or pip install '.[serving]' "
+            "from a clone of keras_rgan."
         )
     os.makedirs(export_dir, exist_ok=True)
     versions = existing_versions(export_dir)
@@ -348,16 +173,14 @@ def export_saved_model(
 
     archive = ExportArchive()
     archive.track(model.generator)
-    functions = _serving_functions(model, max_num_samples, max_length)
-    # Portable graphs: Keras's standard LSTM ops, not the fused CPU kernel.
-    with standard_kernels():
-        for name, (fn, signature) in functions.items():
-            archive.add_endpoint(name, fn, input_signature=signature)
-
     staging = tempfile.mkdtemp(prefix=f".export-{version}-", dir=export_dir)
     try:
-        with model.averaged_generator(), standard_kernels():
-            archive.write_out(staging, verbose=False)
+        with model.portable_graphs():
+            signatures = model.serving_signatures(max_num_samples, max_length)
+            for name, (fn, signature) in signatures.items():
+                archive.add_endpoint(name, fn, input_signature=signature)
+            with model.averaged_generator():
+                archive.write_out(staging, verbose=False)
         metadata_path = os.path.join(staging, METADATA_FILE)
         os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
         with open(metadata_path, "w") as f:
@@ -371,7 +194,7 @@ def export_saved_model(
                 staging,
                 {
                     name: {spec.name: spec for spec in signature}
-                    for name, (_, signature) in functions.items()
+                    for name, (_, signature) in signatures.items()
                 },
                 model.seq_len,
                 model_name=os.path.basename(os.path.abspath(export_dir)),

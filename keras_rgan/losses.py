@@ -15,7 +15,8 @@ from keras import ops
 GANLoss = collections.namedtuple(
     "GANLoss", ["discriminator", "generator", "gradient_penalty_weight"]
 )
-GANLoss.__doc__ = """A GAN loss: the two players' loss functions and a penalty weight.
+GANLoss.__doc__ = """A GAN loss: the two players' loss functions and a
+penalty weight.
 
 Example:
 
@@ -63,7 +64,9 @@ def non_saturating_discriminator_loss(
     Example:
 
     >>> import numpy as np
-    >>> loss = non_saturating_discriminator_loss(np.zeros((2, 1)), np.zeros((2, 1)))
+    >>> loss = non_saturating_discriminator_loss(
+    ...     np.zeros((2, 1)), np.zeros((2, 1))
+    ... )
     >>> round(float(loss), 4)  # 2 * log(2)
     1.3863
     """

@@ -2,7 +2,8 @@
 and the warmup file TF Serving replays when it loads a model.
 
 The protocol buffers come from the `tensorflow-serving-api` package, an
-optional extra: `pip install 'keras-rgan[serving]'`.
+optional extra: `pip install '.[serving]'` from a clone of the repository
+(or `pip install tensorflow-serving-api`).
 """
 
 import os
@@ -35,7 +36,8 @@ def _serving_apis():
     except ImportError:
         raise ImportError(
             "This needs the tensorflow-serving-api package: "
-            "pip install 'keras-rgan[serving]'."
+            "pip install '.[serving]' from a clone of the repository, or "
+            "pip install tensorflow-serving-api."
         ) from None
     return predict_pb2, prediction_log_pb2
 
@@ -120,8 +122,13 @@ def write_warmup_requests(
     >>> folder = tempfile.mkdtemp()
     >>> specs = {"num_samples": tf.TensorSpec((), tf.int32, name="num_samples"),
     ...          "seed": tf.TensorSpec((), tf.int64, name="seed")}
-    >>> _ = write_warmup_requests(folder, {"serving_default": specs}, seq_len=24)
-    >>> [(name, sorted(inputs)) for name, inputs in read_warmup_requests(folder)]
+    >>> _ = write_warmup_requests(
+    ...     folder, {"serving_default": specs}, seq_len=24
+    ... )
+    >>> [
+    ...     (name, sorted(inputs))
+    ...     for name, inputs in read_warmup_requests(folder)
+    ... ]
     [('serving_default', ['num_samples', 'seed'])]
     """
     _, prediction_log_pb2 = _serving_apis()

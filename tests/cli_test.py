@@ -121,10 +121,14 @@ def bad_inputs(tmp_path):
         (["train", "--conditional"], "--conditional needs labelled data"),
         (["train", "--export_dir=TMP/file"], "is a file, not a folder"),
         (["train", "--model_dir=TMP/file"], "is a file, not a folder"),
-        (["train", "--strategy=tpu"], "Unknown strategy 'tpu'"),
+        (["train", "--strategy=tpu"], "flag --strategy=tpu: value should be"),
         (["train", "--clipnorm=0"], "clipnorm must be positive"),
+        (
+            ["train", "--max_num_samples=0"],
+            "max_num_samples and max_length must be positive",
+        ),
         (["train", "--dataset=mnist"], "Unknown dataset 'mnist'"),
-        (["train", "--model=gpt"], "Unknown model 'gpt'"),
+        (["train", "--model=gpt"], "flag --model=gpt: value should be"),
         (["train", "--seq_len=1"], "seq_len must be at least 2"),
         (["train", "--batch_size=0"], "batch_size must be a positive integer"),
         (["train", "--epochs=0"], "epochs must be a positive integer"),
@@ -144,7 +148,7 @@ def bad_inputs(tmp_path):
         ),
         (
             ["train", "--time_column=t"],
-            "id_column and time_column need csv:PATH",
+            "id_column and time_column apply to csv:PATH",
         ),
         (
             ["train", "--dataset=csv:TMP/short.csv", "--time_column=a"],
@@ -156,8 +160,9 @@ def bad_inputs(tmp_path):
                 "--model=timegan",
                 "--dataset=csv:TMP/short.csv",
                 "--id_column=a",
+                "--batch_size=1",
             ],
-            "timegan does not learn variable lengths",
+            "TimeGAN takes neither labels nor variable lengths",
         ),
         (["train", "--dataset=tfds:mnsit"], "Unknown TFDS dataset 'mnsit'"),
         (

@@ -38,11 +38,11 @@ def mirrored_strategy():
     """The process's one MirroredStrategy, over the two logical CPUs.
 
     Several MirroredStrategy objects in one process hand out clashing
-    collective-op keys; `train_lib.make_strategy` makes one and reuses it, so
+    collective-op keys; `distribute.make_strategy` makes one and reuses it, so
     tests training through `train_lib` share it too.
     """
-    from keras_rgan import train_lib
+    from keras_rgan import distribute
 
-    strategy = train_lib.make_strategy("mirrored")
+    strategy = distribute.make_strategy("mirrored")
     assert strategy.num_replicas_in_sync == 2, strategy.extended.worker_devices
     return strategy

@@ -11,7 +11,7 @@ from keras_rgan import train_lib
 @pytest.fixture(scope="module")
 def export(tmp_path_factory):
     base = tmp_path_factory.mktemp("eval")
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         dataset="stocks",
         seq_len=8,
         batch_size=64,
@@ -123,7 +123,7 @@ def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
             model=kind,
             **MODEL_OPTIONS[kind],
         )
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         seq_len=8,
         batch_size=32,
         epochs=1,

@@ -11,7 +11,9 @@ from keras_rgan import train_lib
 @pytest.mark.large
 def test_default_sines_training_exports_a_useful_model(tmp_path):
     result = train_lib.train(
-        train_lib.TrainConfig(export_dir=str(tmp_path / "sines"), verbose=0)
+        train_lib.TrainConfig.from_options(
+            export_dir=str(tmp_path / "sines"), verbose=0
+        )
     )
     served = tf.saved_model.load(result.export_path)
     samples = served.signatures["serving_default"](

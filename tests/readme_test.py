@@ -1,27 +1,59 @@
-"""The README's Python examples run as written (on a smaller budget)."""
+"""The Python examples of the README and docs/ run as written (on a smaller
+budget). Fragments that cannot run alone are fenced without a language."""
 
+import glob
 import os
 import re
 
-README = os.path.join(os.path.dirname(os.path.dirname(__file__)), "README.md")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+README = os.path.join(ROOT, "README.md")
+MODELS = os.path.join(ROOT, "docs", "models.md")
 SMALLER = [
     ("n=10_000", "n=256"),
     ("epochs = 108", "epochs = 1"),
     ("1_000, seed", "10, seed"),
 ]
+CRGAN_SMALLER = [
+    ("n=10_000", "n=256"),
+    ("epochs=100", "epochs=1"),
+    ("1_000, seed", "50, seed"),
+]
 
 
-def python_blocks():
-    with open(README) as f:
+def python_blocks(path=README):
+    with open(path) as f:
         return re.findall(r"```python\n(.*?)```", f.read(), flags=re.S)
+
+
+def block_with(path, needle):
+    """The one python block of `path` that contains `needle`."""
+    blocks = [code for code in python_blocks(path) if needle in code]
+    assert len(blocks) == 1, f"{path}: {len(blocks)} blocks with {needle!r}"
+    return blocks[0]
+
+
+def smaller(code, replacements, where):
+    for old, new in replacements:
+        assert old in code, f"{where} no longer contains {old!r}"
+        code = code.replace(old, new)
+    return code
+
+
+def quick_start():
+    return python_blocks()[0]
+
+
+def serving_example():
+    return block_with(README, "tf.saved_model.load(")
+
+
+def crgan_example():
+    return block_with(MODELS, "keras_rgan.CRGAN(")
 
 
 def test_the_quick_start_trains_saves_and_exports(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code = python_blocks()[0]
-    for old, new in SMALLER:
-        assert old in code, f"README quick start no longer contains {old!r}"
-        code = code.replace(old, new)
+    code = smaller(quick_start(), SMALLER, "README quick start")
     namespace = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["samples"].shape == (10, 24, 5)
@@ -33,20 +65,27 @@ def test_the_quick_start_trains_saves_and_exports(tmp_path, monkeypatch):
 
 def test_the_crgan_example_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    setup = python_blocks()[0]
-    for old, new in SMALLER:
-        setup = setup.replace(old, new)
-    setup = setup.split("gan = keras_rgan.RGAN(")[0]
-    code = python_blocks()[1]
-    for old, new in [("epochs=100", "epochs=1"), ("1_000, seed", "50, seed")]:
-        assert old in code, f"README CRGAN example no longer contains {old!r}"
-        code = code.replace(old, new)
+    code = smaller(crgan_example(), CRGAN_SMALLER, "docs/models.md CRGAN")
     namespace = {}
-    exec(
-        compile(
-            setup + "\nlast_12_steps = x[:3, :12]\n" + code, "README.md", "exec"
-        ),
-        namespace,
-    )
+    exec(compile(code, "docs/models.md", "exec"), namespace)
     assert namespace["forecasts"].shape == (3, 24, 5)
     assert namespace["series"].shape == (1, 50, 5)
+
+
+def test_the_serving_example_loads_the_shipped_export(monkeypatch):
+    monkeypatch.chdir(ROOT)  # The example names saved_models/sines/1.
+    namespace = {}
+    exec(compile(serving_example(), "README.md", "exec"), namespace)
+    assert namespace["out"]["sequences"].shape == (4, 24, 5)
+    assert namespace["out"]["lengths"].numpy().tolist() == [24] * 4
+
+
+def test_every_python_block_of_the_docs_is_run_by_a_test():
+    run = {quick_start(), serving_example(), crgan_example()}
+    pages = [README] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
+    for page in pages:
+        for code in python_blocks(page):
+            assert code in run, (
+                f"{os.path.relpath(page, ROOT)} has a python block no test "
+                f"runs (fence fragments without a language):\n{code[:200]}"
+            )

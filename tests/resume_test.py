@@ -27,7 +27,7 @@ def test_nan_loss_stops_training_naming_the_step_and_keeps_good_weights(
                 for weight in self.model.discriminator.trainable_weights:
                     weight.assign(np.full(weight.shape, np.nan, "float32"))
 
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         model_dir=str(tmp_path / "run"),
         export_dir=str(tmp_path / "exp"),
         epochs=5,
@@ -45,7 +45,7 @@ def test_nan_loss_stops_training_naming_the_step_and_keeps_good_weights(
     assert str(backup) in message
     metadata = json.loads((backup / "training_metadata.json").read_text())
     assert metadata["epoch"] == 2
-    restored = train_lib.build_model(config, num_features=5, steps_per_epoch=3)
+    restored = train_lib.prepare(config).model
     restored.load_weights(str(backup / "latest.weights.h5"))
     assert all(np.isfinite(w).all() for w in restored.get_weights())
     last = keras.saving.load_model(str(tmp_path / "run" / "last.keras"))
@@ -53,17 +53,17 @@ def test_nan_loss_stops_training_naming_the_step_and_keeps_good_weights(
     assert all(np.isfinite(w).all() for w in last.get_weights())
     assert not (tmp_path / "exp").exists()  # nothing exported
     # Resuming that run with other data is refused before any training.
-    other = train_lib.TrainConfig(
+    other = train_lib.TrainConfig.from_options(
         model_dir=str(tmp_path / "run"),
         epochs=8,
         **{**TINY, "num_sequences": 80},
     )
     with pytest.raises(ValueError, match="num_sequences was 64, now 80"):
-        other.validate()
-    longer = train_lib.TrainConfig(
+        train_lib.prepare(other)
+    longer = train_lib.TrainConfig.from_options(
         model_dir=str(tmp_path / "run"), epochs=8, **TINY
     )
-    longer.validate()  # more epochs is fine
+    train_lib.prepare(longer)  # more epochs is fine
 
 
 def _train_command(tmp_path, epochs):

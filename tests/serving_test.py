@@ -53,10 +53,13 @@ def test_shipped_export_is_small_documented_and_generates_in_a_fresh_process(
     code = f"""
 import sys, numpy as np, tensorflow as tf
 served = tf.saved_model.load({path!r})
-out = served.signatures["serving_default"](num_samples=tf.constant(50), seed=tf.constant(3, tf.int64))
+out = served.signatures["serving_default"](
+    num_samples=tf.constant(50), seed=tf.constant(3, tf.int64)
+)
 x = out["sequences"].numpy()
 assert "keras_rgan" not in sys.modules
-print(x.shape, float(x.min()), float(x.max()), out["lengths"].numpy().tolist()[:3])
+lengths = out["lengths"].numpy().tolist()[:3]
+print(x.shape, float(x.min()), float(x.max()), lengths)
 """
     result = helpers.run_python(code)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -125,8 +128,8 @@ def test_readme_grpc_request_matches_the_signature():
         assert len(proto.tensor_shape.dim) == spec.shape.rank
     readme = open(os.path.join(ROOT, "README.md")).read()
     assert (
-        'predict_request("sines", "serving_default", {"num_samples": np.int32(4), '
-        '"seed": np.int64(7)})' in readme
+        'predict_request("sines", "serving_default", '
+        '{"num_samples": np.int32(4), "seed": np.int64(7)})' in readme
     )
 
 

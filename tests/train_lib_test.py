@@ -1,4 +1,3 @@
-import dataclasses
 import json
 import os
 
@@ -7,7 +6,12 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_rgan import model_dir
+from keras_rgan import recipes
 from keras_rgan import train_lib
+from keras_rgan.data.prepared import load_split
+from keras_rgan.data.prepared import prepare
+from keras_rgan.data.spec import DataSpec
 
 TINY = dict(
     num_sequences=64, seq_len=8, batch_size=16, epochs=1, units=4, verbose=0
@@ -15,7 +19,7 @@ TINY = dict(
 
 
 def test_train_on_stocks_serves_dollars_and_shares(tmp_path):
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         dataset="stocks",
         export_dir=str(tmp_path / "stocks"),
         model_dir=str(tmp_path / "run"),
@@ -54,7 +58,7 @@ def test_train_on_stocks_serves_dollars_and_shares(tmp_path):
 def test_train_crgan_exports_its_signatures(tmp_path, overrides, signatures):
     import tensorflow as tf
 
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         model="crgan", export_dir=str(tmp_path / "crgan"), **TINY, **overrides
     )
     result = train_lib.train(config)
@@ -64,7 +68,7 @@ def test_train_crgan_exports_its_signatures(tmp_path, overrides, signatures):
 
 
 def test_train_timegan_runs_its_phases_and_exports(tmp_path):
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         model="timegan",
         export_dir=str(tmp_path / "timegan"),
         embedding_epochs=1,
@@ -84,8 +88,8 @@ def test_train_timegan_runs_its_phases_and_exports(tmp_path):
 
 
 def test_same_seed_same_model(tmp_path):
-    a = train_lib.train(train_lib.TrainConfig(seed=3, **TINY))
-    b = train_lib.train(train_lib.TrainConfig(seed=3, **TINY))
+    a = train_lib.train(train_lib.TrainConfig.from_options(seed=3, **TINY))
+    b = train_lib.train(train_lib.TrainConfig.from_options(seed=3, **TINY))
     np.testing.assert_allclose(
         a.model.generate(4, seed=1), b.model.generate(4, seed=1), atol=1e-6
     )
@@ -96,7 +100,7 @@ def test_same_seed_same_model(tmp_path):
     [
         ({"unroll": "auto", "seq_len": 8}, True),  # no GPU here
         (
-            {"unroll": "auto", "seq_len": train_lib.AUTO_UNROLL_MAX_STEPS + 1},
+            {"unroll": "auto", "seq_len": recipes.AUTO_UNROLL_MAX_STEPS + 1},
             False,
         ),
         ({"unroll": "on", "seq_len": 100}, True),
@@ -107,11 +111,9 @@ def test_unroll_choice_reaches_every_recurrent_layer(
     overrides, expected, tmp_path
 ):
     assert not tf.config.list_physical_devices("GPU")
-    config = train_lib.TrainConfig(**{**TINY, **overrides})
+    config = train_lib.TrainConfig.from_options(**{**TINY, **overrides})
     for model in ("rgan", "crgan", "timegan"):
-        gan = train_lib.build_model(
-            dataclasses.replace(config, model=model), 3, steps_per_epoch=1
-        )
+        gan = train_lib.prepare(config.replace(model=model)).model
         layers = [
             layer
             for network in (gan.generator, gan.discriminator)
@@ -119,7 +121,7 @@ def test_unroll_choice_reaches_every_recurrent_layer(
         ]
         assert {layer.unroll for layer in layers} == {expected}, model
     path = str(tmp_path / "gan.keras")
-    gan = train_lib.build_model(config, 3, steps_per_epoch=1)
+    gan = train_lib.prepare(config).model
     gan.generate(1)
     gan.save(path)
     loaded = keras.saving.load_model(path)
@@ -128,7 +130,7 @@ def test_unroll_choice_reaches_every_recurrent_layer(
 
 @pytest.mark.parametrize("model", ["rgan", "crgan"])
 def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         model=model, lr_decay="cosine", d_steps=2, **{**TINY, "epochs": 2}
     )
     result = train_lib.train(config)
@@ -140,8 +142,13 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
     # Halfway through, each optimizer is at half its initial rate.
     half_g = g._learning_rate(steps // 2)
     half_d = d._learning_rate(steps)
-    assert float(half_g) == pytest.approx(config.g_learning_rate / 2, rel=1e-5)
-    assert float(half_d) == pytest.approx(config.d_learning_rate / 2, rel=1e-5)
+    recipe = recipes.RECIPES[model]
+    assert float(half_g) == pytest.approx(
+        recipe["g_learning_rate"] / 2, rel=1e-5
+    )
+    assert float(half_d) == pytest.approx(
+        recipe["d_learning_rate"] / 2, rel=1e-5
+    )
 
 
 @pytest.mark.parametrize(
@@ -152,11 +159,7 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
         ({"seq_len": 1}, ValueError, "seq_len must be at least 2"),
         ({"batch_size": 0}, ValueError, "batch_size must be a positive"),
         ({"epochs": -1}, ValueError, "epochs must be a positive"),
-        (
-            {"epochs": 2.5},
-            ValueError,
-            "epochs must be a positive integer .or None",
-        ),
+        ({"epochs": 2.5}, TypeError, "epochs must be int or None, got 2.5"),
         (
             {"g_learning_rate": 0.0},
             ValueError,
@@ -165,11 +168,11 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
         ({"dataset": "csv:/no/such.csv"}, FileNotFoundError, "/no/such.csv"),
         ({"batch_size": 65}, ValueError, "fewer than batch_size=65"),
         ({"model": "crgan", "cell": "rnn"}, ValueError, "Unknown cell 'rnn'"),
-        ({"cell": "tanh"}, ValueError, "needs --model=crgan"),
+        ({"cell": "tanh"}, ValueError, "rgan does not use cell"),
         (
             {"condition_steps": 2},
             ValueError,
-            "condition_steps needs --model=crgan",
+            "rgan does not use condition_steps",
         ),
         (
             {"model": "crgan", "condition_steps": 8},
@@ -185,7 +188,7 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
         (
             {"model": "timegan", "condition_steps": 2},
             ValueError,
-            "needs --model=crgan",
+            "timegan does not use condition_steps",
         ),
         (
             {"model": "timegan", "embedding_epochs": -1},
@@ -203,7 +206,7 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
         (
             {"model": "timegan", "lr_decay": "cosine"},
             ValueError,
-            "lr_decay needs",
+            "timegan does not use lr_decay",
         ),
         (
             {"select_every": -1},
@@ -225,21 +228,27 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
 )
 def test_bad_configs_fail_before_training(overrides, error, message):
     with pytest.raises(error, match=message):
-        train_lib.load_data(train_lib.TrainConfig(**{**TINY, **overrides}))
+        train_lib.prepare(
+            train_lib.TrainConfig.from_options(**{**TINY, **overrides})
+        )
 
 
 def test_existing_model_dir_and_file_export_path_are_refused(tmp_path):
     (tmp_path / "run").mkdir()
     (tmp_path / "run" / "model.keras").write_text("earlier work")
     with pytest.raises(ValueError, match="already holds a trained model.keras"):
-        train_lib.TrainConfig(
-            model_dir=str(tmp_path / "run"), **TINY
-        ).validate()
+        train_lib.prepare(
+            train_lib.TrainConfig.from_options(
+                model_dir=str(tmp_path / "run"), **TINY
+            )
+        )
     (tmp_path / "file").write_text("x")
     with pytest.raises(ValueError, match="is a file"):
-        train_lib.TrainConfig(
-            export_dir=str(tmp_path / "file"), **TINY
-        ).validate()
+        train_lib.prepare(
+            train_lib.TrainConfig.from_options(
+                export_dir=str(tmp_path / "file"), **TINY
+            )
+        )
     assert (tmp_path / "run" / "model.keras").read_text() == "earlier work"
 
 
@@ -251,7 +260,7 @@ def test_long_format_csv_trains_and_serves_the_data_length_distribution(
     rng = np.random.default_rng(0)
     data_lengths = rng.choice([2, 4, 5, 8], size=240, p=[0.1, 0.2, 0.3, 0.4])
     path = write_long_csv(tmp_path / "long.csv", data_lengths)
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         dataset=f"csv:{path}",
         id_column="patient",
         time_column="time",
@@ -263,7 +272,7 @@ def test_long_format_csv_trains_and_serves_the_data_length_distribution(
         export_dir=str(tmp_path / "export"),
     )
     result = train_lib.train(config)
-    train_data, _ = train_lib.load_split(config)
+    train_data, _ = load_split(config.data, config.run.seed)
     loaded = tf.saved_model.load(result.export_path)
     served = loaded.signatures["serving_default"](
         num_samples=tf.constant(4000), seed=tf.constant(0, tf.int64)
@@ -285,7 +294,7 @@ def test_long_format_csv_trains_and_serves_the_data_length_distribution(
 def test_tfds_mnist_trains_label_conditional_offline(tmp_path):
     import tensorflow_datasets as tfds
 
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         dataset="tfds:mnist",
         seq_len=28,
         conditional=True,
@@ -311,15 +320,15 @@ def test_tfds_mnist_trains_label_conditional_offline(tmp_path):
     )
     with pytest.raises(ValueError, match="28 steps but seq_len=24"):
         with tfds.testing.mock_data(num_examples=4):
-            train_lib.load_data(train_lib.TrainConfig(dataset="tfds:mnist"))
+            prepare(DataSpec(dataset="tfds:mnist"))
 
 
 def test_default_epochs_make_the_default_step_budget(tmp_path, monkeypatch):
     # 64 sequences, 10% held out, batch 16: 3 steps an epoch; a budget of 7
     # steps rounds to 2 epochs (6 steps), resolved before training and
     # saved as a number, with the learning rate decaying over those 6 steps.
-    monkeypatch.setattr(train_lib, "DEFAULT_TRAIN_STEPS", 7)
-    config = train_lib.TrainConfig(
+    monkeypatch.setitem(recipes.RGAN, "train_steps", 7)
+    config = train_lib.TrainConfig.from_options(
         **{**TINY, "epochs": None},
         lr_decay="cosine",
         select_every=0,
@@ -328,9 +337,9 @@ def test_default_epochs_make_the_default_step_budget(tmp_path, monkeypatch):
     result = train_lib.train(config)
     assert len(result.history.epoch) == 2
     assert int(result.model.g_optimizer.iterations) == 6
-    saved = json.loads((tmp_path / "run" / train_lib.CONFIG_FILE).read_text())
-    assert saved["epochs"] == 2
-    assert config.epochs is None  # the caller's config is left as it was
+    saved = json.loads((tmp_path / "run" / model_dir.CONFIG_FILE).read_text())
+    assert saved["run"]["epochs"] == 2
+    assert config.run.epochs is None  # the caller's config is left as it was
     assert float(result.model.g_optimizer.learning_rate) == pytest.approx(
         0.0, abs=1e-9
     )
@@ -341,7 +350,9 @@ def test_model_dir_holds_tensorboard_scalars_and_sample_images(tmp_path):
 
     model_dir = tmp_path / "run"
     train_lib.train(
-        train_lib.TrainConfig(**{**TINY, "epochs": 2}, model_dir=str(model_dir))
+        train_lib.TrainConfig.from_options(
+            **{**TINY, "epochs": 2}, model_dir=str(model_dir)
+        )
     )
     logs = model_dir / "logs"
 
@@ -373,7 +384,7 @@ def test_selection_scoring_leaves_the_training_unchanged():
     trained = []
     for every in (0, 1):
         last = LastWeights()
-        config = train_lib.TrainConfig(
+        config = train_lib.TrainConfig.from_options(
             **{**TINY, "epochs": 2}, select_every=every, deterministic=True
         )
         train_lib.train(config, callbacks=[last])
@@ -385,7 +396,7 @@ def test_selection_scoring_leaves_the_training_unchanged():
 def test_select_every_exports_the_best_scored_epoch(tmp_path):
     from keras_rgan import export
 
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         **{**TINY, "epochs": 3},
         select_every=2,
         export_dir=str(tmp_path / "export"),
@@ -403,10 +414,24 @@ def test_mirrored_training_shares_the_process_strategy(mirrored_strategy):
     # A second MirroredStrategy in the process would clash with the fixture's
     # collective keys: train_lib reuses the one make_strategy made. Keras's
     # multi-step loop fails across replicas, so steps_per_execution is 1.
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         **{**TINY, "epochs": 2}, strategy="mirrored", select_every=1
     )
     result = train_lib.train(config)
     assert result.model.distribute_strategy is mirrored_strategy
     assert sorted(result.selection.scores) == [1, 2]
     assert result.model.generate(3, seed=0).shape == (3, 8, 5)
+
+
+def test_max_num_samples_limits_what_one_request_may_ask_for(tmp_path):
+    config = train_lib.TrainConfig.from_options(
+        **TINY, max_num_samples=5, export_dir=str(tmp_path / "e")
+    )
+    loaded = tf.saved_model.load(train_lib.train(config).export_path)
+    generate = loaded.signatures["serving_default"]
+    seed = tf.constant(0, tf.int64)
+    assert generate(num_samples=tf.constant(5), seed=seed)[
+        "sequences"
+    ].shape == (5, 8, 5)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="<= 5"):
+        generate(num_samples=tf.constant(6), seed=seed)

@@ -20,7 +20,8 @@ import traceback
 
 
 class Channel:
-    """JSON lines to the orchestrator on the original stdout; requests from stdin."""
+    """JSON lines to the orchestrator on the original stdout; requests from
+    stdin."""
 
     def __init__(self):
         self._out = os.fdopen(os.dup(1), "w", buffering=1)
@@ -134,10 +135,10 @@ class PausingLoop:
     Those `fit`s run three phases of `epochs` iterations each in plain Python
     loops wrapped in `tqdm(range(epochs), desc=...)`. This stand-in lets the
     two pre-training phases run `pretrain_steps` iterations only (they are not
-    timed; 0 skips them), and makes the joint phase (`joint_desc`) an endless loop that
-    pauses between iterations to answer the orchestrator: a "train" request
-    lets `warmup + steps` more iterations of the peer's own loop run and
-    reports the time of each (end to end, everything the loop body does);
+    timed; 0 skips them), and makes the joint phase (`joint_desc`) an endless
+    loop that pauses between iterations to answer the orchestrator: a "train"
+    request lets `warmup + steps` more iterations of the peer's own loop run
+    and reports the time of each (end to end, everything the loop body does);
     "generate" calls the peer's sampling API; "quit" ends the loop, so `fit`
     returns. The first `startup_warmup` joint iterations (graph tracing) run
     before the worker says it is ready.

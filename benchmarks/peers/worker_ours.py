@@ -104,14 +104,15 @@ def _run(config, channel, task, unroll, recurrence, dataset):
             f"keras_rgan.RGAN: LSTMGenerator({features}, units={hidden}, "
             f"num_layers=1) [per-step noise ({seq_len}, {features}) -> "
             f"LSTM({hidden}) -> Dense({features}, sigmoid)], "
-            f"LSTMDiscriminator(units={hidden}, num_layers=1) [LSTM({hidden}), "
-            "last step -> Dense(1) logit]; compile() defaults: non-saturating "
-            f"cross-entropy, Adam(1e-3, beta_1=0.5) each, d_steps=1; {recurrence}"
+            f"LSTMDiscriminator(units={hidden}, num_layers=1) "
+            f"[LSTM({hidden}), last step -> Dense(1) logit]; compile() "
+            "defaults: non-saturating cross-entropy, Adam(1e-3, beta_1=0.5) "
+            f"each, d_steps=1; {recurrence}"
         )
         step = (
-            "1 discriminator update (G forward on fresh noise, then D on real and "
-            "generated concatenated, 2B sequences), then 1 generator update on "
-            "fresh noise; keras.Model.fit's train_step"
+            "1 discriminator update (G forward on fresh noise, then D on real "
+            "and generated concatenated, 2B sequences), then 1 generator "
+            "update on fresh noise; keras.Model.fit's train_step"
         )
     else:
         gan = keras_rgan.TimeGAN(
@@ -137,15 +138,16 @@ def _run(config, channel, task, unroll, recurrence, dataset):
             )
         }
         model = (
-            f"keras_rgan.TimeGAN(hidden_dim={hidden}, num_layers=3, cell='gru', "
-            "embedding_epochs=0, supervised_epochs=0): embedder, recovery, "
+            f"keras_rgan.TimeGAN(hidden_dim={hidden}, num_layers=3, "
+            "cell='gru', embedding_epochs=0, supervised_epochs=0): embedder, "
+            "recovery, "
             "generator, discriminator 3 GRU layers, supervisor 2; Adam(1e-3) "
             f"each; {recurrence}"
         )
         step = (
             "one joint-phase train_step: 1 generator+supervisor update, 1 "
-            "embedder+recovery update, 1 discriminator update (always), one real "
-            "batch; keras.Model.fit"
+            "embedder+recovery update, 1 discriminator update (always), one "
+            "real batch; keras.Model.fit"
         )
 
     # Warm-up: traces the train step and the generation function.

@@ -86,13 +86,13 @@ def gan_worker(config, channel, keras, tf, np, x):
             "discriminator": count(discriminator),
         },
         "step": (
-            "1 discriminator update (G forward on fresh noise, then D on fake and "
-            "real concatenated, 2B sequences), then 1 generator update on fresh "
-            "noise; keras.Model.fit with tsgm's train_step"
+            "1 discriminator update (G forward on fresh noise, then D on fake "
+            "and real concatenated, 2B sequences), then 1 generator update on "
+            "fresh noise; keras.Model.fit with tsgm's train_step"
         ),
         "generate": (
-            f"gan.generate({config['num_generate']}): one eager generator call, "
-            "converted to NumPy"
+            f"gan.generate({config['num_generate']}): one eager generator "
+            "call, converted to NumPy"
         ),
         "jit_compile": bool(gan.jit_compile),
     }
@@ -129,9 +129,10 @@ def timegan_worker(config, channel, keras, tf, np, x):
         return {
             "versions": library_versions(),
             "model": (
-                f"tsgm.models.timeGAN.TimeGAN(module='gru', hidden_dim={hidden}, "
-                "n_layers=3): every network (supervisor too) one RNN over 3 "
-                "stacked GRU cells, sigmoid outputs; default Adam() each"
+                "tsgm.models.timeGAN.TimeGAN(module='gru', "
+                f"hidden_dim={hidden}, n_layers=3): every network (supervisor "
+                "too) one RNN over 3 stacked GRU cells, sigmoid outputs; "
+                "default Adam() each"
             ),
             "parameters": {
                 name: count(getattr(model, attribute))
@@ -144,16 +145,17 @@ def timegan_worker(config, channel, keras, tf, np, x):
                 )
             },
             "step": (
-                "one iteration of the joint loop of tsgm's TimeGAN.fit: 2 x (new "
-                "noise pipeline and batch, 1 generator+supervisor update, 1 "
-                "embedder+recovery update), then a new noise pipeline and batch, "
-                "the discriminator loss, and 1 discriminator update when that "
-                "loss > 0.15"
+                "one iteration of the joint loop of tsgm's TimeGAN.fit: 2 x "
+                "(new noise pipeline and batch, 1 generator+supervisor "
+                "update, 1 embedder+recovery update), then a new noise "
+                "pipeline and batch, the discriminator loss, and 1 "
+                "discriminator update when that loss > 0.15"
             ),
             "generate": (
                 f"model.generate({config['num_generate']}): "
-                f"{config['num_generate'] // config['batch_size'] + 1} batches of "
-                f"{config['batch_size']}, a new noise pipeline each, trimmed"
+                f"{config['num_generate'] // config['batch_size'] + 1} "
+                f"batches of {config['batch_size']}, a new noise pipeline "
+                "each, trimmed"
             ),
         }
 

@@ -30,10 +30,12 @@ def count(model):
 def main(config, channel):
     import numpy as np
     import pandas as pd
-    import ydata_synthetic.synthesizers.timeseries.timegan.model as timegan_module
     from ydata_synthetic.synthesizers.base import ModelParameters
     from ydata_synthetic.synthesizers.base import TrainParameters
     from ydata_synthetic.synthesizers.timeseries import TimeSeriesSynthesizer
+    from ydata_synthetic.synthesizers.timeseries.timegan import (
+        model as timegan_module,
+    )
 
     seq_len, features = config["seq_len"], config["num_features"]
     hidden, n = config["hidden"], config["num_sequences"]
@@ -57,8 +59,9 @@ def main(config, channel):
             "model": (
                 "ydata_synthetic TimeSeriesSynthesizer('timegan', "
                 f"ModelParameters(batch_size={config['batch_size']}, lr=1e-3, "
-                f"latent_dim={hidden}, gamma=1)): embedder, recovery, generator, "
-                "discriminator 3 GRU layers, supervisor 2, sigmoid outputs"
+                f"latent_dim={hidden}, gamma=1)): embedder, recovery, "
+                "generator, discriminator 3 GRU layers, supervisor 2, sigmoid "
+                "outputs"
             ),
             "parameters": {
                 name: count(getattr(synth, attribute))
@@ -72,15 +75,16 @@ def main(config, channel):
             },
             "step": (
                 "one iteration of the joint loop of ydata's TimeGAN.train: 2 x "
-                "(a new data pipeline over all windows and a new noise pipeline, "
-                "1 generator+supervisor update, 1 embedder+recovery update), then "
-                "new pipelines again, the discriminator loss (eager), and 1 "
-                "discriminator update when that loss > 0.15"
+                "(a new data pipeline over all windows and a new noise "
+                "pipeline, 1 generator+supervisor update, 1 embedder+recovery "
+                "update), then new pipelines again, the discriminator loss "
+                "(eager), and 1 discriminator update when that loss > 0.15"
             ),
             "generate": (
                 f"synth.sample({config['num_generate']}): one noise batch of "
-                f"{config['num_generate']} from a Python generator, one generator "
-                f"call, {config['num_generate']} pandas DataFrames (its return type)"
+                f"{config['num_generate']} from a Python generator, one "
+                f"generator call, {config['num_generate']} pandas DataFrames "
+                "(its return type)"
             ),
         }
 

@@ -2,6 +2,9 @@
 
 from keras_rgan.data.checks import check_sequences
 from keras_rgan.data.pipeline import make_dataset
+from keras_rgan.data.prepared import PreparedData
+from keras_rgan.data.prepared import load_split
+from keras_rgan.data.prepared import prepare
 from keras_rgan.data.readers import read_csv
 from keras_rgan.data.readers import read_long_csv
 from keras_rgan.data.readers import read_npy
@@ -9,6 +12,7 @@ from keras_rgan.data.scaling import MinMaxScaler
 from keras_rgan.data.sines import sine_waves
 from keras_rgan.data.sources import SequenceData
 from keras_rgan.data.sources import load_sequences
+from keras_rgan.data.spec import DataSpec
 from keras_rgan.data.stocks import STOCKS_CSV
 from keras_rgan.data.stocks import load_stocks
 from keras_rgan.data.tfds_source import load_tfds
@@ -18,6 +22,10 @@ from keras_rgan.data.windowing import pad_or_window
 __all__ = [
     "check_sequences",
     "make_dataset",
+    "PreparedData",
+    "load_split",
+    "prepare",
+    "DataSpec",
     "read_csv",
     "read_long_csv",
     "read_npy",

@@ -73,7 +73,8 @@ def _chosen_columns(header, columns, path, exclude=()):
     missing = [c for c in columns if c not in header]
     if missing:
         raise ValueError(
-            f"Column(s) {missing} not found in {path}; its columns are {header}."
+            f"Column(s) {missing} not found in {path}; its columns are "
+            f"{header}."
         )
     return list(columns)
 
@@ -221,7 +222,8 @@ def read_npz(path):
     missing = {"x", "labels"} - set(archive.files)
     if missing:
         raise ValueError(
-            f"{path} must hold arrays 'x' and 'labels'; missing {sorted(missing)}."
+            f"{path} must hold arrays 'x' and 'labels'; missing "
+            f"{sorted(missing)}."
         )
     x, labels = archive["x"], archive["labels"]
     if x.dtype.kind not in "biuf":

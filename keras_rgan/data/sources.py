@@ -64,7 +64,8 @@ class SequenceData:
 
 
 def check_spec(spec):
-    """Raises a `ValueError` naming the problem if `spec` is not a known kind."""
+    """Raises a `ValueError` naming the problem if `spec` is not a known
+    kind."""
     if spec in ("sines", "stocks"):
         return
     kind, _, path = spec.partition(":")

@@ -18,6 +18,7 @@ def holdout_split(sequences, fraction, overlap=0):
 
     Example:
 
+    >>> import numpy as np
     >>> x = np.arange(20).reshape(20, 1, 1)
     >>> train, held_out = holdout_split(x, 0.25, overlap=2)
     >>> len(train), len(held_out), int(held_out[0, 0, 0])

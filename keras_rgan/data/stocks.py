@@ -1,4 +1,5 @@
-"""The Stocks benchmark data set (daily GOOG prices), shipped with the package."""
+"""The Stocks benchmark data set (daily GOOG prices), shipped with the
+package."""
 
 import os
 

@@ -198,3 +198,43 @@ def stream_windows(
 def num_windows(num_rows, seq_len, stride=1):
     """How many windows `num_rows` rows give (as `make_windows`)."""
     return max(0, (num_rows - seq_len) // stride + 1)
+
+
+@dataclasses.dataclass
+class StreamSplit:
+    """How a streamed series splits: the training windows and the rows they
+    span (the held-out tail, and the windows overlapping it, are left out).
+    """
+
+    num_rows: int
+    train_windows: int
+    train_rows: int
+
+
+def plan_split(path, seq_len, stride, holdout_fraction):
+    """Counts a CSV series' rows and splits its windows as
+    `holdout_split` splits loaded windows (the last `holdout_fraction` held
+    out, the windows overlapping them dropped).
+
+    Example:
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "steps.csv")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write("a\\n" + "".join(f"{i}\\n" for i in range(30)))
+    >>> plan_split(path, seq_len=4, stride=1, holdout_fraction=0.1)
+    StreamSplit(num_rows=30, train_windows=21, train_rows=24)
+    """
+    _check_file(path)
+    if not 0 <= holdout_fraction < 1:
+        raise ValueError(
+            f"The holdout fraction must be in [0, 1), got {holdout_fraction}."
+        )
+    with open(path, "rb") as f:
+        num_rows = sum(1 for line in f if line.strip()) - 1
+    total = num_windows(num_rows, seq_len, stride)
+    overlap = -(-(seq_len - 1) // stride)
+    held_out = int(round(holdout_fraction * total))
+    train_windows = max(0, total - held_out - (overlap if held_out else 0))
+    train_rows = (train_windows - 1) * stride + seq_len
+    return StreamSplit(num_rows, train_windows, train_rows)

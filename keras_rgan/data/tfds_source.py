@@ -165,27 +165,7 @@ def load_tfds(name, split="train", data_dir=None, max_sequences=None):
         )
     import tensorflow_datasets as tfds
 
-    base_name = name.split("/")[0].split(":")[0]
-    if base_name.startswith("rgan_"):
-        from keras_rgan import datasets  # Registers the package's builders.
-
-        offline = base_name in datasets.OFFLINE_BUILDERS
-    else:
-        offline = False
-    try:
-        builder = tfds.builder(name, data_dir=data_dir)
-    except tfds.core.DatasetNotFoundError:
-        known = tfds.list_builders(with_community_datasets=False)
-        close = difflib.get_close_matches(str(name), known, n=3)
-        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise ValueError(
-            f"Unknown TFDS dataset {name!r}.{hint} tfds.list_builders() "
-            "lists the known names."
-        ) from None
-    except AssertionError as err:  # e.g. a version the code does not have.
-        raise ValueError(str(err)) from err
-    if offline and not builder.is_prepared():
-        builder.download_and_prepare()  # Generated from the package: no download.
+    builder = _prepared_builder(name, data_dir)
     features = builder.info.features
     data_key, label_key = _select_features(features)
     keys = [data_key] + ([label_key] if label_key else [])
@@ -222,3 +202,34 @@ def load_tfds(name, split="train", data_dir=None, max_sequences=None):
     x = x.reshape(len(x), shape[0], -1).astype(np.float32, copy=False)
     labels = np.concatenate(ys).astype(np.int64) if label_key else None
     return x, labels, _feature_names(features[data_key], shape)
+
+
+def _prepared_builder(name, data_dir):
+    """The TFDS builder of `name`, prepared: the package's own builders are
+    generated offline on first use; an unknown name is an error that
+    suggests close ones."""
+    import tensorflow_datasets as tfds
+
+    base_name = name.split("/")[0].split(":")[0]
+    if base_name.startswith("rgan_"):
+        from keras_rgan import datasets  # Registers the package's builders.
+
+        offline = base_name in datasets.OFFLINE_BUILDERS
+    else:
+        offline = False
+    try:
+        builder = tfds.builder(name, data_dir=data_dir)
+    except tfds.core.DatasetNotFoundError:
+        known = tfds.list_builders(with_community_datasets=False)
+        close = difflib.get_close_matches(str(name), known, n=3)
+        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise ValueError(
+            f"Unknown TFDS dataset {name!r}.{hint} tfds.list_builders() "
+            "lists the known names."
+        ) from None
+    except AssertionError as err:  # e.g. a version the code does not have.
+        raise ValueError(str(err)) from err
+    if offline and not builder.is_prepared():
+        # Generated from the package: no download.
+        builder.download_and_prepare()
+    return builder

@@ -26,7 +26,8 @@ def make_windows(values, seq_len, stride=1):
     values = np.asarray(values)
     if values.ndim != 2:
         raise ValueError(
-            f"Expected time steps of shape (rows, features), got {values.shape}."
+            "Expected time steps of shape (rows, features), got "
+            f"{values.shape}."
         )
     if seq_len < 1 or stride < 1:
         raise ValueError(
@@ -34,7 +35,8 @@ def make_windows(values, seq_len, stride=1):
         )
     if values.shape[0] < seq_len:
         raise ValueError(
-            f"Only {values.shape[0]} rows of data, fewer than seq_len={seq_len}."
+            f"Only {values.shape[0]} rows of data, fewer than "
+            f"seq_len={seq_len}."
         )
     windows = np.lib.stride_tricks.sliding_window_view(values, seq_len, axis=0)[
         ::stride

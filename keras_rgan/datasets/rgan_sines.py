@@ -1,4 +1,5 @@
-"""TFDS builder of TimeGAN's Sines data, with configs for length and dimension."""
+"""TFDS builder of TimeGAN's Sines data, with configs for length and
+dimension."""
 
 import dataclasses
 

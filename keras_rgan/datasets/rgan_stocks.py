@@ -37,7 +37,9 @@ class RganStocks(tfds.core.GeneratorBasedBuilder):
 
     def _info(self):
         return self.dataset_info_from_configs(
-            description="Windows of daily GOOG prices and volume (TimeGAN's Stocks).",
+            description=(
+                "Windows of daily GOOG prices and volume (TimeGAN's Stocks)."
+            ),
             features=tfds.features.FeaturesDict(
                 {
                     "sequence": tfds.features.Tensor(

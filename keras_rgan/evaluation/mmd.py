@@ -27,7 +27,9 @@ def mmd_rbf(
     Example:
 
     >>> from keras_rgan.data import sine_waves
-    >>> same = mmd_rbf(sine_waves(300, 8, 2, seed=0), sine_waves(300, 8, 2, seed=1))
+    >>> same = mmd_rbf(
+    ...     sine_waves(300, 8, 2, seed=0), sine_waves(300, 8, 2, seed=1)
+    ... )
     >>> abs(same["mmd2"]) < 0.01
     True
     """

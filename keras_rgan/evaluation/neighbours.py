@@ -15,7 +15,8 @@ def squared_distances(a, b):
 
 
 def nearest_distances(queries, references, exclude_self=False, k=1, chunk=512):
-    """Euclidean distance from each query sequence to its k-th nearest reference.
+    """Euclidean distance from each query sequence to its k-th nearest
+    reference.
 
     Args:
         queries: array `(n, ...)`.

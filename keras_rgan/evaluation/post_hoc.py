@@ -1,4 +1,5 @@
-"""Shared pieces of the post-hoc scores: scaling, splits and fresh GRU models."""
+"""Shared pieces of the post-hoc scores: scaling, splits and fresh GRU
+models."""
 
 import keras
 import numpy as np
@@ -84,7 +85,8 @@ def gru_model(
     seed=0,
     masked=False,
 ):
-    """A fresh one-layer GRU (hidden = features // 2, at least 1) with a dense head.
+    """A fresh one-layer GRU (hidden = features // 2, at least 1) with a
+    dense head.
 
     Every weight is seeded, so the same seed gives the same model without
     touching Keras' global random state. With `masked`, steps whose every

@@ -1,4 +1,5 @@
-"""TimeGAN's predictive score: train on synthetic, test on real, one step ahead."""
+"""TimeGAN's predictive score: train on synthetic, test on real, one step
+ahead."""
 
 import numpy as np
 

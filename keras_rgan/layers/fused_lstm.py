@@ -115,7 +115,7 @@ class FusedLSTM(keras.layers.LSTM):
     1e-7). For small layers (the package's default sizes), one op per
     sequence instead of about 14 per step (or a `while` loop) makes a
     recurrent GAN's training step about 1.5x faster on CPU than Keras's loop
-    (see README, Performance). Keras's own computation (cuDNN, `unroll`, the
+    (see docs/performance.md). Keras's own computation (cuDNN, `unroll`, the
     loop) is used instead where the fused kernel does not apply or is
     slower: per-step work above `MAX_FUSED_STEP_WORK` or an unknown batch
     size, a visible GPU, a mask, dropout, `go_backwards`, other activations,

@@ -59,9 +59,9 @@ class RecurrentStack(keras.layers.Layer):
         dense_units: list of int. Sizes of the tanh dense layers after them.
         return_sequences: bool. Every step, or only the last one.
         unroll: bool. Unroll the recurrence into the graph instead of a
-            loop: faster on CPU for short sequences (see README,
-            Performance), more memory, and no cuDNN kernel on GPU. An LSTM
-            on CPU runs as one fused kernel instead, where it can.
+            loop: faster on CPU for short sequences (see
+            docs/performance.md), more memory, and no cuDNN kernel on GPU.
+            An LSTM on CPU runs as one fused kernel instead, where it can.
 
     Example:
 

@@ -4,10 +4,15 @@ prefix-conditioned continuation and sequences of any length."""
 import keras
 import tensorflow as tf
 
-from keras_rgan.layers.recurrent_stack import check_backbone
+from keras_rgan import recipes
+from keras_rgan.graph_checks import checked
+from keras_rgan.graph_checks import checked_shape
 from keras_rgan.models.discriminator import RecurrentDiscriminator
 from keras_rgan.models.gan import SequenceGAN
 from keras_rgan.models.generator import RecurrentGenerator
+from keras_rgan.models.signatures import SEED
+from keras_rgan.models.signatures import endpoint
+from keras_rgan.models.signatures import full_lengths
 
 
 @keras.saving.register_keras_serializable(package="keras_rgan")
@@ -100,7 +105,6 @@ class CRGAN(SequenceGAN):
                 "Prefix conditioning (condition_steps > 0) needs fixed-length "
                 "sequences; variable-length data trains with condition_steps=0."
             )
-        check_backbone(cell, units, num_layers, dense_units)
         if not 0 <= condition_steps < seq_len:
             raise ValueError(
                 f"condition_steps must be in [0, seq_len={seq_len}), "
@@ -136,6 +140,25 @@ class CRGAN(SequenceGAN):
             label_dim=label_dim,
             label_frequencies=label_frequencies,
             length_frequencies=length_frequencies,
+            **kwargs,
+        )
+
+    recipe_name = "crgan"
+
+    @classmethod
+    def build_from_options(cls, num_features, seq_len, options, **kwargs):
+        return cls(
+            seq_len=seq_len,
+            num_features=num_features,
+            latent_dim=options["latent_dim"],
+            sequence_latent_dim=options["sequence_latent_dim"],
+            cell=options["cell"],
+            units=options["units"],
+            num_layers=options["num_layers"],
+            dense_units=options["dense_units"],
+            condition_steps=options["condition_steps"],
+            per_step_logits=options["per_step_logits"],
+            unroll=recipes.unrolled(options["unroll"], seq_len),
             **kwargs,
         )
 
@@ -282,6 +305,48 @@ class CRGAN(SequenceGAN):
         )
         return self.to_original_units(series[:, :length])
 
+    # === Serving ===
+
+    def serving_signatures(self, max_num_samples, max_length):
+        """`SequenceGAN`'s signatures and, with `condition_steps = k > 0`,
+        `continue_sequences` (`prefix` `(None, k, num_features)`, `seed`)
+        and `generate_long` (`length` up to `max_length`, `seed`)."""
+        signatures = super().serving_signatures(max_num_samples, max_length)
+        if self.condition_steps == 0:
+            return signatures
+        k, features = self.condition_steps, self.num_features
+
+        def continue_sequences(inputs):
+            prefix = checked_shape(inputs["prefix"], [k, features], "prefix")
+            batch_size = checked(
+                tf.shape(prefix)[0], 1, max_num_samples, "the prefix batch size"
+            )
+            with tf.control_dependencies([batch_size]):
+                prefix = tf.identity(prefix)
+            return {
+                "sequences": self.continue_from_seed(prefix, inputs["seed"]),
+                "lengths": full_lengths(batch_size, self.seq_len),
+            }
+
+        def generate_long(inputs):
+            length = checked(inputs["length"], 1, max_length, "length")
+            return {
+                "sequences": self.generate_long_from_seed(
+                    length, inputs["seed"]
+                ),
+                "lengths": full_lengths(1, length),
+            }
+
+        prefix_spec = tf.TensorSpec((None, k, features), tf.float32, "prefix")
+        length_spec = tf.TensorSpec((), tf.int32, name="length")
+        signatures["continue_sequences"] = endpoint(
+            continue_sequences, [prefix_spec, SEED]
+        )
+        signatures["generate_long"] = endpoint(
+            generate_long, [length_spec, SEED]
+        )
+        return signatures
+
     # === NumPy conveniences ===
 
     def continue_sequences(self, prefix, seed=0):
@@ -301,7 +366,8 @@ class CRGAN(SequenceGAN):
         expected = (self.condition_steps, self.num_features)
         if prefix.shape.rank != 3 or tuple(prefix.shape[1:]) != expected:
             raise ValueError(
-                f"prefix must have shape (batch, {expected[0]}, {expected[1]}), "
+                "prefix must have shape "
+                f"(batch, {expected[0]}, {expected[1]}), "
                 f"got {tuple(prefix.shape)}."
             )
         return self.continue_from_seed(

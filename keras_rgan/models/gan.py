@@ -1,24 +1,20 @@
 """The adversarial training step, written once for every GAN of the package."""
 
-import contextlib
-
 import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_rgan import distribute
 from keras_rgan import losses
+from keras_rgan import recipes
+from keras_rgan.layers.conditions import LabelCondition
+from keras_rgan.layers.conditions import LengthCondition
+from keras_rgan.models.sampling import SequenceSampling
+from keras_rgan.models.signatures import ServingSignatures
 
 
 def _default_optimizer():
     return keras.optimizers.Adam(learning_rate=1e-3, beta_1=0.5)
-
-
-def _replica_info():
-    """Returns `(num_replicas, replica_id)` of the current replica context."""
-    context = tf.distribute.get_replica_context()
-    if context is None:  # Cross-replica context: a single logical device.
-        return 1, 0
-    return context.num_replicas_in_sync, context.replica_id_in_sync_group
 
 
 def check_noise_sizes(latent_dim, sequence_latent_dim):
@@ -51,8 +47,23 @@ def check_noise_sizes(latent_dim, sequence_latent_dim):
         )
 
 
+def check_d_steps(d_steps):
+    """`d_steps`, if it is a positive integer; else a `ValueError`.
+
+    >>> check_d_steps(5)
+    5
+    """
+    if not isinstance(d_steps, int) or d_steps < 1:
+        raise ValueError(
+            f"d_steps must be a positive integer, got {d_steps!r}."
+        )
+    return d_steps
+
+
 @keras.saving.register_keras_serializable(package="keras_rgan")
-class SequenceGAN(keras.Model):
+class SequenceGAN(
+    recipes.FromRecipe, SequenceSampling, ServingSignatures, keras.Model
+):
     """A generator and a discriminator of sequences, trained by `model.fit`.
 
     This base class holds what every GAN of the package shares: the
@@ -125,29 +136,8 @@ class SequenceGAN(keras.Model):
         **kwargs,
     ):
         num_features = num_features or generator.num_features
-        if length_frequencies is not None and (
-            len(length_frequencies) != seq_len
-            or min(length_frequencies) < 0
-            or sum(length_frequencies) <= 0
-        ):
-            raise ValueError(
-                f"length_frequencies needs {seq_len} non-negative entries (one "
-                f"per length 1..seq_len) with a positive sum, got "
-                f"{list(length_frequencies)}."
-            )
-        if num_classes < 0 or (num_classes and label_dim < 1):
-            raise ValueError(
-                "num_classes must be >= 0 and label_dim positive, got "
-                f"{num_classes} and {label_dim}."
-            )
-        if (
-            label_frequencies is not None
-            and len(label_frequencies) != num_classes
-        ):
-            raise ValueError(
-                f"label_frequencies has {len(label_frequencies)} entries for "
-                f"{num_classes} classes."
-            )
+        if num_classes < 0:
+            raise ValueError(f"num_classes must be >= 0, got {num_classes}.")
         if seq_len < 1:
             raise ValueError(f"seq_len must be positive, got {seq_len}.")
         check_noise_sizes(latent_dim, sequence_latent_dim)
@@ -176,29 +166,23 @@ class SequenceGAN(keras.Model):
         self._num_features = num_features
         self.scaler = scaler
         self.seed = seed
-        self.num_classes = num_classes
-        self.label_dim = label_dim
-        self.label_frequencies = (
-            None
-            if label_frequencies is None
-            else [float(f) for f in label_frequencies]
+        # === Conditions both players read ===
+        self.label_condition = (
+            LabelCondition(num_classes, label_dim, label_frequencies)
+            if num_classes
+            else None
         )
-        self.length_frequencies = (
+        self.length_condition = (
             None
             if length_frequencies is None
-            else [float(f) for f in length_frequencies]
+            else LengthCondition(seq_len, length_frequencies)
         )
-        if num_classes:
-            # Labels are embedded separately for each player and fed to it at
-            # every step (RCGAN, Esteban et al. 2017).
-            self.generator_labels = keras.layers.Embedding(
-                num_classes, label_dim, name="generator_labels"
-            )
-            self.discriminator_labels = keras.layers.Embedding(
-                num_classes, label_dim, name="discriminator_labels"
-            )
-            self.generator_labels.build((None,))
-            self.discriminator_labels.build((None,))
+        self.conditions = [
+            condition
+            for condition in (self.label_condition, self.length_condition)
+            if condition is not None
+        ]
+        self.label_dim = label_dim
         if not self.generator.built:
             self.generator.build((None, seq_len, self.generator_input_dim))
         if not self.discriminator.built:
@@ -214,6 +198,19 @@ class SequenceGAN(keras.Model):
         return self._num_features
 
     @property
+    def num_classes(self):
+        """Classes of a label-conditional model (0: none)."""
+        return self.label_condition.num_classes if self.label_condition else 0
+
+    @property
+    def label_frequencies(self):
+        return self.label_condition and self.label_condition.frequencies
+
+    @property
+    def length_frequencies(self):
+        return self.length_condition and self.length_condition.frequencies
+
+    @property
     def label_input_dim(self):
         """Per-step size of the label embedding each player reads (0: none)."""
         return self.label_dim if self.num_classes else 0
@@ -221,15 +218,7 @@ class SequenceGAN(keras.Model):
     @property
     def variable_length(self):
         """Whether sequences have lengths of their own (padded to `seq_len`)."""
-        return self.length_frequencies is not None
-
-    @property
-    def discriminator_input_dim(self):
-        """Per-step size of what the discriminator reads: the sequence, the
-        label embedding and, for variable lengths, the length (a fraction)."""
-        return (
-            self.num_features + self.label_input_dim + int(self.variable_length)
-        )
+        return self.length_condition is not None
 
     @property
     def noise_dim(self):
@@ -237,24 +226,19 @@ class SequenceGAN(keras.Model):
         return self.latent_dim + self.sequence_latent_dim
 
     @property
-    def generator_input_dim(self):
-        """Per-step size of the generator's input: noise, the label embedding
-        and, for variable lengths, the length and whether the step is on."""
-        return (
-            self.noise_dim
-            + self.label_input_dim
-            + 2 * int(self.variable_length)
-        )
+    def discriminator_input_dim(self):
+        """Per-step size of what the discriminator reads: the sequence and
+        what each condition adds."""
+        return self.num_features + self._condition_dims("discriminator")
 
-    def _structure_noise(self, normal):
-        """Holds the per-sequence dimensions of a normal draw fixed over time."""
-        if self.sequence_latent_dim == 0:
-            return normal
-        per_step = normal[..., : self.latent_dim]
-        per_sequence = normal[:, :1, self.latent_dim :]
-        return tf.concat(
-            [per_step, tf.repeat(per_sequence, self.seq_len, axis=1)], axis=-1
-        )
+    @property
+    def generator_input_dim(self):
+        """Per-step size of the generator's input: noise and what each
+        condition adds."""
+        return self.noise_dim + self._condition_dims("generator")
+
+    def _condition_dims(self, player):
+        return sum(c.input_dim(player) for c in self.conditions)
 
     def call(self, noise, training=False):
         """Maps noise to sequences in the scaled space."""
@@ -267,44 +251,35 @@ class SequenceGAN(keras.Model):
     # add their own entries. Missing lengths mean full-length sequences.
 
     def _lengths(self, condition, batch_size):
-        lengths = (condition or {}).get("lengths")
-        if lengths is None:
-            return tf.fill([batch_size], self.seq_len)
-        return tf.cast(lengths, "int32")
+        return self.length_condition.lengths(
+            (condition or {}).get("lengths"), batch_size
+        )
 
     def _with_conditions(self, sequences, condition, player):
         """`sequences` with `player`'s per-step conditions appended."""
-        condition = condition or {}
-        parts = [sequences]
-        steps = tf.shape(sequences)[1]
-        if self.num_classes:
-            labels = condition.get("labels")
-            if labels is None:
-                raise ValueError(
-                    "This model is label-conditional: give labels."
-                )
-            embedded = getattr(self, f"{player}_labels")(
-                tf.cast(labels, "int32")
+        if not self.conditions:
+            return sequences
+        condition = dict(condition or {})
+        batch_size, steps = tf.shape(sequences)[0], tf.shape(sequences)[1]
+        if self.length_condition is not None:
+            condition["lengths"] = self._lengths(condition, batch_size)
+        parts = [sequences] + [
+            c.player_inputs(
+                condition.get(c.key), steps, player, sequences.dtype
             )
-            parts.append(tf.repeat(embedded[:, None, :], steps, axis=1))
-        if self.variable_length:
-            lengths = self._lengths(condition, tf.shape(sequences)[0])
-            fraction = tf.cast(lengths, sequences.dtype) / float(self.seq_len)
-            parts.append(tf.repeat(fraction[:, None, None], steps, axis=1))
-            if player == "generator":
-                parts.append(self.step_mask(condition, sequences))
-        return tf.concat(parts, axis=-1) if len(parts) > 1 else sequences
+            for c in self.conditions
+        ]
+        return tf.concat(parts, axis=-1)
 
     def step_mask(self, condition, sequences):
         """Float `(batch, steps, 1)`: 1 at the steps of each sequence, 0 at
         padded steps (None for fixed-length models)."""
-        if not self.variable_length:
+        if self.length_condition is None:
             return None
         lengths = self._lengths(condition, tf.shape(sequences)[0])
-        mask = tf.sequence_mask(
+        return self.length_condition.mask(
             lengths, tf.shape(sequences)[1], sequences.dtype
         )
-        return mask[..., None]
 
     def split_batch(self, real, condition):
         """Splits a real batch into `(d_real, d_condition, g_condition)`.
@@ -348,31 +323,28 @@ class SequenceGAN(keras.Model):
             return None
         return self.step_mask(condition, logits)
 
-    def lengths_from_seed(self, num_samples, seed):
-        """Lengths drawn from the training length frequencies (all `seq_len`
-        for fixed-length models), fixed by `seed`."""
-        if not self.variable_length:
-            return tf.fill([num_samples], tf.constant(self.seq_len, tf.int32))
-        logits = tf.math.log(
-            tf.constant([self.length_frequencies], tf.float32) + 1e-12
-        )
-        draws = tf.random.stateless_categorical(
-            logits,
-            num_samples,
-            seed=tf.stack([tf.cast(seed, tf.int64), tf.constant(-2, tf.int64)]),
-        )
-        return tf.cast(draws[0], tf.int32) + 1
+    # === Recipes ===
 
-    def labels_from_seed(self, num_samples, seed):
-        """Labels drawn from the training label frequencies, fixed by `seed`."""
-        frequencies = self.label_frequencies or [1.0] * self.num_classes
-        logits = tf.math.log(tf.constant([frequencies], tf.float32) + 1e-12)
-        draws = tf.random.stateless_categorical(
-            logits,
-            num_samples,
-            seed=tf.stack([tf.cast(seed, tf.int64), tf.constant(-1, tf.int64)]),
+    def compile_options(self, options):
+        """`compile()` arguments of resolved recipe `options`: Adam for each
+        player, the critic's learning rate decaying over its own updates."""
+        train_steps = options["train_steps"]
+        d_steps = check_d_steps(options["d_steps"])
+        return dict(
+            g_optimizer=recipes.adam(
+                recipes.learning_rate(options, "g_learning_rate", train_steps),
+                options,
+                ema=options["generator_ema"],
+            ),
+            d_optimizer=recipes.adam(
+                recipes.learning_rate(
+                    options, "d_learning_rate", train_steps * d_steps
+                ),
+                options,
+            ),
+            loss=options["loss"],
+            d_steps=d_steps,
         )
-        return tf.cast(draws[0], tf.int32)
 
     # === Training ===
 
@@ -405,11 +377,7 @@ class SequenceGAN(keras.Model):
                 (`steps_per_execution`, `run_eagerly`).
         """
         self.gan_loss_fns = losses.get(loss)
-        if not isinstance(d_steps, int) or d_steps < 1:
-            raise ValueError(
-                f"d_steps must be a positive integer, got {d_steps!r}."
-            )
-        self.d_steps = d_steps
+        self.d_steps = check_d_steps(d_steps)
         super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
 
         self.g_optimizer = keras.optimizers.get(
@@ -461,31 +429,18 @@ class SequenceGAN(keras.Model):
         """The variables the generator's optimizer trains."""
         return self.generator.trainable_variables
 
-    def training_noise(self, batch_size):
-        """Draws this replica's slice of one global noise batch."""
-        num_replicas, replica_id = _replica_info()
-        noise = self._structure_noise(
-            keras.random.normal(
-                (batch_size * num_replicas, self.seq_len, self.noise_dim),
-                seed=self.seed_generator,
-            )
-        )
-        if num_replicas == 1:
-            return noise
-        start = replica_id * batch_size
-        return noise[start : start + batch_size]
-
     def _discriminator_step(
         self, real, d_condition, g_condition, batch_size, scale
     ):
-        """One discriminator update; real and generated sequences in one call."""
+        """One discriminator update; real and generated sequences in one
+        call."""
         fake = self.fake_from_noise(
             self.training_noise(batch_size), g_condition, training=True
         )
         both = {
-            key: tf.concat([d_condition[key], g_condition[key]], axis=0)
-            for key in ("labels", "lengths")
-            if d_condition.get(key) is not None
+            c.key: tf.concat([d_condition[c.key], g_condition[c.key]], axis=0)
+            for c in self.conditions
+            if d_condition.get(c.key) is not None
         }
         with tf.GradientTape() as tape:
             logits = self.judge(
@@ -508,9 +463,8 @@ class SequenceGAN(keras.Model):
                 critic = lambda x, training: self.judge(  # noqa: E731
                     x, d_condition, training=training
                 )
-                d_loss += self.gan_loss_fns.gradient_penalty_weight * (
-                    losses.gradient_penalty(critic, real, fake, epsilon)
-                )
+                penalty = losses.gradient_penalty(critic, real, fake, epsilon)
+                d_loss += self.gan_loss_fns.gradient_penalty_weight * penalty
             scaled_loss = d_loss * scale
         d_variables = self.discriminator.trainable_variables
         self.d_optimizer.apply(
@@ -563,7 +517,8 @@ class SequenceGAN(keras.Model):
             )
         if not self.variable_length and lengths is not None:
             raise ValueError(
-                "The data has lengths but this model was built for fixed-length "
+                "The data has lengths but this model was built for "
+                "fixed-length "
                 "sequences: build it with length_frequencies."
             )
         condition = {
@@ -576,7 +531,7 @@ class SequenceGAN(keras.Model):
         real, condition = self.unpack_batch(data)
         real, d_condition, g_condition = self.split_batch(real, condition)
         batch_size = tf.shape(real)[0]
-        num_replicas, _ = _replica_info()
+        num_replicas, _ = distribute.replica_info()
         replica_scale = 1.0 / num_replicas
 
         for _ in range(self.d_steps):
@@ -609,184 +564,9 @@ class SequenceGAN(keras.Model):
 
     def logs(self):
         """The metrics' results, as `train_step` returns them."""
-        logs = {metric.name: metric.result() for metric in self.metrics}
-        if isinstance(
-            tf.distribute.get_strategy(),
-            tf.distribute.MultiWorkerMirroredStrategy,
-        ):
-            # Keras reduces step outputs with strategy.reduce("MEAN", axis=0),
-            # which fails on scalars under MultiWorkerMirroredStrategy.
-            logs = {
-                name: tf.reshape(value, [1]) for name, value in logs.items()
-            }
-        return logs
-
-    # === Generation ===
-
-    @contextlib.contextmanager
-    def averaged_generator(self):
-        """Within it, the generator holds its moving-average weights.
-
-        Only when the generator's optimizer keeps an exponential moving
-        average (`keras.optimizers.Adam(use_ema=True, ema_momentum=0.999)`,
-        say); otherwise it changes nothing. `generate()` and
-        `export_saved_model()` use it, so samples and exports come from the
-        averaged generator while training goes on with the live weights.
-        """
-        optimizer = getattr(self, "g_optimizer", None)
-        if optimizer is None or not optimizer.use_ema or not optimizer.built:
-            yield
-            return
-        variables = self.generator_variables()
-        live = [keras.ops.convert_to_numpy(v) for v in variables]
-        optimizer._overwrite_model_variables_with_average_value(variables)
-        try:
-            yield
-        finally:
-            for variable, value in zip(variables, live):
-                variable.assign(value)
-
-    def noise_from_seed(self, num_samples, seed, stream=0):
-        """Noise `(num_samples, seq_len, noise_dim)` fixed by an int64 seed.
-
-        `stream` picks one of many independent draws for the same seed.
-        """
-        return self._structure_noise(
-            tf.random.stateless_normal(
-                tf.stack([num_samples, self.seq_len, self.noise_dim]),
-                seed=tf.stack(
-                    [tf.cast(seed, tf.int64), tf.cast(stream, tf.int64)]
-                ),
-            )
+        return distribute.step_outputs(
+            {metric.name: metric.result() for metric in self.metrics}
         )
-
-    def to_original_units(self, scaled):
-        """Maps sequences from the scaled space to the data's units."""
-        if self.scaler is None:
-            return scaled
-        return self.scaler.inverse_transform(scaled)
-
-    def sequences_from_noise(self, noise, labels=None, lengths=None):
-        """Generated sequences in original units, for the given noise (and,
-        for variable-length models, `lengths`: padded steps are zero)."""
-        condition = {"labels": labels, "lengths": lengths}
-        sequences = self.to_original_units(
-            self.fake_from_noise(noise, condition)
-        )
-        mask = self.step_mask(condition, sequences)
-        return sequences if mask is None else sequences * mask
-
-    def discriminator_logits(self, scaled, condition=None):
-        """The discriminator's output for sequences in the scaled space."""
-        return self.judge(scaled, condition)
-
-    def discriminate(self, sequences, labels=None, lengths=None):
-        """The discriminator's logit per sequence, for original-unit input.
-
-        Per-step logits are averaged over time (over each sequence's own
-        steps, for variable-length models). Returns `(batch,)`.
-        """
-        scaled = (
-            sequences
-            if self.scaler is None
-            else self.scaler.transform(sequences)
-        )
-        condition = {"labels": labels, "lengths": lengths}
-        logits = self.discriminator_logits(scaled, condition)
-        logits = tf.reshape(logits, [tf.shape(logits)[0], -1])
-        weights = self.logit_weights(logits[..., None], condition)
-        if weights is None:
-            return tf.reduce_mean(logits, axis=1)
-        weights = weights[..., 0]
-        return tf.reduce_sum(logits * weights, axis=1) / tf.reduce_sum(
-            weights, axis=1
-        )
-
-    def generate_from_seed(self, num_samples, seed, labels=None, lengths=None):
-        """`(sequences, lengths)`: generated sequences in original units and
-        their lengths, fixed by `seed` (tensors).
-
-        A label-conditional model draws labels from the training frequencies
-        unless `labels` are given (then `num_samples` is their count); a
-        variable-length model draws lengths likewise.
-        """
-        if self.num_classes and labels is None:
-            labels = self.labels_from_seed(num_samples, seed)
-        if lengths is None:
-            lengths = self.lengths_from_seed(num_samples, seed)
-        noise = self.noise_from_seed(num_samples, seed)
-        return self.sequences_from_noise(noise, labels, lengths), lengths
-
-    def generate(
-        self, num_samples, seed=None, labels=None, return_lengths=False
-    ):
-        """Generates sequences in the data's original units.
-
-        The same seed gives the same sequences here and from the exported
-        SavedModel's `serving_default` (or, with labels,
-        `generate_with_labels`) signature.
-
-        Args:
-            num_samples: int. Number of sequences.
-            seed: int or None. None draws a fresh seed.
-            labels: int array `(num_samples,)` or None. Classes to generate,
-                for a label-conditional model; None draws them from the
-                training frequencies.
-            return_lengths: bool. Also return each sequence's length (all
-                `seq_len` unless the model learned variable lengths; steps
-                past a sequence's length are zero).
-
-        Returns:
-            A float32 NumPy array `(num_samples, seq_len, num_features)`, or
-            with `return_lengths` a pair `(sequences, lengths)`.
-        """
-        if not isinstance(num_samples, (int, np.integer)) or num_samples < 1:
-            raise ValueError(
-                f"num_samples must be a positive integer, got {num_samples!r}."
-            )
-        if labels is not None:
-            labels = self.check_labels(labels)
-            if len(labels) != num_samples:
-                raise ValueError(
-                    f"Got {len(labels)} labels for num_samples={num_samples}."
-                )
-            labels = tf.constant(labels, tf.int32)
-        if seed is None:
-            seed = int(np.random.default_rng().integers(2**62))
-        if self._generate_function is None:
-            self._generate_function = tf.function(
-                self.generate_from_seed, reduce_retracing=True
-            )
-        with self.averaged_generator():
-            sequences, lengths = self._generate_function(
-                tf.constant(num_samples, tf.int32),
-                tf.constant(seed, tf.int64),
-                labels,
-            )
-        if return_lengths:
-            return sequences.numpy(), lengths.numpy()
-        return sequences.numpy()
-
-    def check_labels(self, labels):
-        """Checks class labels for this model; returns them as int32 NumPy."""
-        if not self.num_classes:
-            raise ValueError(
-                "This model is not label-conditional: give no labels."
-            )
-        labels = np.asarray(labels)
-        if labels.ndim != 1 or labels.dtype.kind not in "iu":
-            raise TypeError(
-                f"labels must be a 1-D integer array, got {labels.dtype} with "
-                f"shape {labels.shape}."
-            )
-        if labels.size and (
-            labels.min() < 0 or labels.max() >= self.num_classes
-        ):
-            raise ValueError(
-                f"labels must lie in [0, {self.num_classes}), got values from "
-                f"{labels.min()} to {labels.max()}."
-            )
-        return labels.astype(np.int32)
 
     # === Config ===
 

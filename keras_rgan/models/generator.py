@@ -1,4 +1,5 @@
-"""Generators: per-step inputs (noise, conditions) in, sequences in [0, 1] out."""
+"""Generators: per-step inputs (noise, conditions) in, sequences in [0, 1]
+out."""
 
 import keras
 

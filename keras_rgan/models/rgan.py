@@ -2,7 +2,10 @@
 
 import keras
 
+from keras_rgan import recipes
+from keras_rgan.models.discriminator import LSTMDiscriminator
 from keras_rgan.models.gan import SequenceGAN
+from keras_rgan.models.generator import LSTMGenerator
 
 
 @keras.saving.register_keras_serializable(package="keras_rgan")
@@ -48,3 +51,24 @@ class RGAN(SequenceGAN):
     >>> gan.generate(3, seed=7).shape
     (3, 24, 5)
     """
+
+    recipe_name = "rgan"
+
+    @classmethod
+    def build_from_options(cls, num_features, seq_len, options, **kwargs):
+        network = dict(
+            units=options["units"],
+            num_layers=options["num_layers"],
+            dense_units=options["dense_units"],
+            unroll=recipes.unrolled(options["unroll"], seq_len),
+        )
+        return cls(
+            generator=LSTMGenerator(num_features, **network),
+            discriminator=LSTMDiscriminator(
+                per_step_logits=options["per_step_logits"], **network
+            ),
+            seq_len=seq_len,
+            latent_dim=options["latent_dim"],
+            sequence_latent_dim=options["sequence_latent_dim"],
+            **kwargs,
+        )

@@ -4,11 +4,11 @@ supervised next-step loss (Yoon, Jarrett, van der Schaar, NeurIPS 2019)."""
 import keras
 import tensorflow as tf
 
+from keras_rgan import distribute
 from keras_rgan import losses
-from keras_rgan.layers.recurrent_stack import check_backbone
+from keras_rgan import recipes
 from keras_rgan.models.discriminator import RecurrentDiscriminator
 from keras_rgan.models.gan import SequenceGAN
-from keras_rgan.models.gan import _replica_info
 from keras_rgan.models.generator import RecurrentGenerator
 
 PHASES = ("embedding", "supervised", "joint")
@@ -19,7 +19,8 @@ def _mse(a, b):
 
 
 def _moment_loss(real, fake):
-    """|std(fake) - std(real)| + |mean(fake) - mean(real)|, per step and feature."""
+    """|std(fake) - std(real)| + |mean(fake) - mean(real)|, per step and
+    feature."""
     real_mean, real_var = tf.nn.moments(real, axes=[0])
     fake_mean, fake_var = tf.nn.moments(fake, axes=[0])
     return tf.reduce_mean(
@@ -106,7 +107,6 @@ class TimeGAN(SequenceGAN):
         unroll=False,
         **kwargs,
     ):
-        check_backbone(cell, hidden_dim, num_layers, [])
         if kwargs.get("num_classes") or kwargs.get("length_frequencies"):
             raise ValueError(
                 "TimeGAN takes neither labels nor variable lengths; use RGAN "
@@ -168,6 +168,39 @@ class TimeGAN(SequenceGAN):
         self.s_loss_tracker = keras.metrics.Mean(name="s_loss")
         self.phase = self.current_phase()
 
+    recipe_name = "timegan"
+
+    @classmethod
+    def build_from_options(cls, num_features, seq_len, options, **kwargs):
+        return cls(
+            seq_len=seq_len,
+            num_features=num_features,
+            hidden_dim=options["units"],
+            num_layers=options["num_layers"],
+            cell=options["cell"],
+            latent_dim=options["latent_dim"],
+            sequence_latent_dim=options["sequence_latent_dim"],
+            embedding_epochs=options["embedding_epochs"],
+            supervised_epochs=options["supervised_epochs"],
+            unroll=recipes.unrolled(options["unroll"], seq_len),
+            **kwargs,
+        )
+
+    def compile_options(self, options):
+        """Constant learning rates for the three optimizers; TimeGAN's own
+        losses (no `loss` or `d_steps` to choose)."""
+        return dict(
+            g_optimizer=recipes.adam(
+                recipes.learning_rate(options, "g_learning_rate"),
+                options,
+                options["generator_ema"],
+            ),
+            d_optimizer=recipes.adam(
+                recipes.learning_rate(options, "d_learning_rate"), options
+            ),
+            e_optimizer=keras.optimizers.Adam(1e-3),
+        )
+
     @property
     def discriminator_input_dim(self):
         return self.hidden_dim
@@ -187,7 +220,14 @@ class TimeGAN(SequenceGAN):
         self, g_optimizer=None, d_optimizer=None, e_optimizer=None, **kwargs
     ):
         """As `SequenceGAN.compile`, plus `e_optimizer` for the embedder and
-        recovery. The generator's optimizer also trains the supervisor."""
+        recovery. The generator's optimizer also trains the supervisor.
+        TimeGAN's losses are its own: `loss` and `d_steps` are refused."""
+        unused = sorted({"loss", "d_steps"} & set(kwargs))
+        if unused:
+            raise ValueError(
+                f"TimeGAN does not use {', '.join(unused)}: it trains with "
+                "its own losses, one discriminator update per step."
+            )
         self.e_optimizer = keras.optimizers.get(
             e_optimizer or keras.optimizers.Adam(1e-3)
         )
@@ -212,6 +252,8 @@ class TimeGAN(SequenceGAN):
 
     def get_compile_config(self):
         config = super().get_compile_config()
+        for key in ("loss", "d_steps"):
+            config.pop(key, None)
         if config:
             config["e_optimizer"] = keras.saving.serialize_keras_object(
                 self.e_optimizer
@@ -219,7 +261,12 @@ class TimeGAN(SequenceGAN):
         return config
 
     def compile_from_config(self, config):
-        config = dict(config)
+        # Files saved before TimeGAN refused them record the base's defaults.
+        config = {
+            key: value
+            for key, value in config.items()
+            if key not in ("loss", "d_steps")
+        }
         if "e_optimizer" in config:
             config["e_optimizer"] = keras.saving.deserialize_keras_object(
                 config["e_optimizer"]
@@ -251,7 +298,7 @@ class TimeGAN(SequenceGAN):
     def train_step(self, data):
         real, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         real = tf.cast(real, self.compute_dtype)
-        num_replicas, _ = _replica_info()
+        num_replicas, _ = distribute.replica_info()
         scale = 1.0 / num_replicas
         if self.phase == "embedding":
             with tf.GradientTape() as tape:
@@ -278,11 +325,20 @@ class TimeGAN(SequenceGAN):
         return self.logs()
 
     def _joint_step(self, real, scale):
-        batch_size = tf.shape(real)[0]
-        cross_entropy = losses.cross_entropy
+        g_loss = self._joint_generator_step(real, scale)
+        reconstruction, supervised = self._joint_embedding_step(real, scale)
+        d_loss = self._joint_discriminator_step(real, scale)
+        self.e_loss_tracker.update_state(reconstruction)
+        self.s_loss_tracker.update_state(supervised)
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
 
-        # Generator and supervisor.
-        noise = self.training_noise(batch_size)
+    def _joint_generator_step(self, real, scale):
+        """Generator and supervisor: adversarial losses on the supervised
+        and plain generated embeddings, the supervised loss and the first
+        two moments' mismatch."""
+        cross_entropy = losses.cross_entropy
+        noise = self.training_noise(tf.shape(real)[0])
         with tf.GradientTape() as tape:
             embedded = self.embedder(real, training=True)
             fake_embedded = self.generator(noise, training=True)
@@ -310,8 +366,10 @@ class TimeGAN(SequenceGAN):
         self._apply(
             self.g_optimizer, scaled_loss, tape, self.generator_variables()
         )
+        return g_loss
 
-        # Embedder and recovery.
+    def _joint_embedding_step(self, real, scale):
+        """Embedder and recovery: reconstruction and supervised losses."""
         with tf.GradientTape() as tape:
             embedded = self.embedder(real, training=True)
             reconstruction = _mse(real, self.recovery(embedded, training=True))
@@ -321,9 +379,13 @@ class TimeGAN(SequenceGAN):
         self._apply(
             self.e_optimizer, scaled_loss, tape, self._embedding_variables()
         )
+        return reconstruction, supervised
 
-        # Discriminator, on real, supervised-generated and generated embeddings.
-        noise = self.training_noise(batch_size)
+    def _joint_discriminator_step(self, real, scale):
+        """The discriminator, on real, supervised-generated and generated
+        embeddings."""
+        cross_entropy = losses.cross_entropy
+        noise = self.training_noise(tf.shape(real)[0])
         fake_embedded = self.generator(noise, training=True)
         fake_supervised = self.supervisor(fake_embedded, training=True)
         embedded = self.embedder(real, training=True)
@@ -343,11 +405,7 @@ class TimeGAN(SequenceGAN):
             scaled_loss = d_loss * scale
         variables = self.discriminator.trainable_variables
         self._apply(self.d_optimizer, scaled_loss, tape, variables)
-
-        self.e_loss_tracker.update_state(reconstruction)
-        self.s_loss_tracker.update_state(supervised)
-        self.d_loss_tracker.update_state(d_loss)
-        self.g_loss_tracker.update_state(g_loss)
+        return d_loss
 
     # === Generation and judging ===
 

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from keras_rgan import train_lib
+from keras_rgan.data.prepared import load_split
+from keras_rgan.data.spec import DataSpec
 from keras_rgan.data.splits import holdout_split
 
 
@@ -18,10 +19,9 @@ def test_holdout_keeps_order_and_drops_overlapping_windows():
 
 
 def test_stock_windows_held_out_share_no_step_with_training():
-    config = train_lib.TrainConfig(
-        dataset="stocks", seq_len=24, holdout_fraction=0.1
+    train, held_out = load_split(
+        DataSpec(dataset="stocks", seq_len=24, holdout_fraction=0.1)
     )
-    train, held_out = train_lib.load_split(config)
     # Each window's first row is a distinct day: compare by the Open price path.
     last_train_start = len(train.sequences) - 1
     first_held_out_start = 3662 - len(held_out.sequences)

@@ -6,6 +6,8 @@ import pytest
 from keras_rgan import train_lib
 from keras_rgan.data import make_windows
 from keras_rgan.data import streaming
+from keras_rgan.data.prepared import prepare
+from keras_rgan.data.spec import DataSpec
 
 
 def write_series(path, rows, columns=("a", "b", "c"), seed=0):
@@ -47,36 +49,39 @@ def test_streamed_windows_equal_the_loaded_windows_across_chunks(
 
 def test_streamed_training_matches_the_in_memory_split_and_scaler(tmp_path):
     path, values = write_series(tmp_path / "series.csv", 600)
-    common = dict(
-        dataset=f"csv:{path}",
-        seq_len=8,
-        batch_size=32,
-        units=4,
-        epochs=1,
-        verbose=0,
-    )
-    streamed, stream_scaler = train_lib.load_data(
-        train_lib.TrainConfig(stream=True, **common)
-    )
-    loaded, scaler = train_lib.load_data(train_lib.TrainConfig(**common))
-    assert streamed.num_windows == len(loaded.sequences)
+    common = dict(dataset=f"csv:{path}", seq_len=8, batch_size=32)
+    streamed = prepare(DataSpec(stream=True, **common))
+    loaded = prepare(DataSpec(**common))
+    assert not streamed.train_in_memory and loaded.train_in_memory
+    assert streamed.steps_per_epoch == loaded.steps_per_epoch
+    assert len(streamed.dataset()) == len(loaded.dataset())
     np.testing.assert_allclose(
-        stream_scaler.data_min, scaler.data_min, rtol=1e-6
+        streamed.scaler.data_min, loaded.scaler.data_min, rtol=1e-6
     )
     np.testing.assert_allclose(
-        stream_scaler.data_max, scaler.data_max, rtol=1e-6
+        streamed.scaler.data_max, loaded.scaler.data_max, rtol=1e-6
     )
     np.testing.assert_allclose(
-        streamed.sequences, loaded.sequences[:256], rtol=1e-6
+        streamed.train.sequences, loaded.train.sequences[:256], rtol=1e-6
     )
+    # Two epochs of the stream: each a finite pass over the same windows.
+    dataset = streamed.dataset()  # fit iterates one dataset every epoch
+    epochs = [np.concatenate(list(dataset)) for _ in range(2)]
+    assert len(epochs[0]) == len(epochs[1]) == streamed.steps_per_epoch * 32
+    assert not np.array_equal(epochs[0], epochs[1])  # reshuffled
     result = train_lib.train(
-        train_lib.TrainConfig(
-            stream=True, export_dir=str(tmp_path / "e"), **common
+        train_lib.TrainConfig.from_options(
+            stream=True,
+            export_dir=str(tmp_path / "e"),
+            units=4,
+            epochs=2,
+            verbose=0,
+            **common,
         )
     )
-    assert len(result.history.history["d_loss"]) == 1
-    assert (
-        int(result.model.g_optimizer.iterations) == len(loaded.sequences) // 32
+    assert len(result.history.history["d_loss"]) == 2
+    assert int(result.model.g_optimizer.iterations) == 2 * (
+        len(loaded.train.sequences) // 32
     )
     assert result.model.generate(3, seed=0).shape == (3, 8, 3)
 
@@ -98,4 +103,4 @@ def test_bad_streamed_files_are_named(tmp_path, content, message):
 
 def test_stream_flags_are_checked():
     with pytest.raises(ValueError, match="stream reads one long csv:PATH"):
-        train_lib.TrainConfig(stream=True).validate()
+        prepare(DataSpec(stream=True))

@@ -7,6 +7,8 @@ import tensorflow as tf
 import keras_rgan
 from keras_rgan import evaluation
 from keras_rgan import train_lib
+from keras_rgan.data.prepared import prepare
+from keras_rgan.data.spec import DataSpec
 from tests import helpers
 
 SEQ_LEN, FEATURES, CLASSES = 8, 2, 3
@@ -140,7 +142,7 @@ def test_npz_data_trains_with_conditional(tmp_path):
     x, labels = labelled(64)
     path = str(tmp_path / "labelled.npz")
     np.savez(path, x=x, labels=labels)
-    config = train_lib.TrainConfig(
+    config = train_lib.TrainConfig.from_options(
         dataset=f"npz:{path}",
         seq_len=SEQ_LEN,
         batch_size=16,
@@ -156,8 +158,4 @@ def test_npz_data_trains_with_conditional(tmp_path):
     loaded = tf.saved_model.load(result.export_path)
     assert "generate_with_labels" in loaded.signatures
     with pytest.raises(ValueError, match="--conditional needs labelled data"):
-        train_lib.load_data(
-            train_lib.TrainConfig(
-                conditional=True, num_sequences=64, batch_size=16
-            )
-        )
+        prepare(DataSpec(conditional=True, num_sequences=64, batch_size=16))

@@ -68,7 +68,7 @@ def test_one_step_trains_both_players(cell, condition_steps):
     assert helpers.max_weight_change(before, gan.get_weights()) > 0
 
 
-def test_split_batch_gives_the_generator_one_half_and_the_discriminator_the_other():
+def test_split_batch_gives_generator_one_half_and_discriminator_the_other():
     gan = tiny_crgan()
     gan.unconditional_fraction = 0.0
     real = tf.constant(

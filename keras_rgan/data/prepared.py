@@ -1,0 +1,230 @@
+"""Any source -> `PreparedData`: the one object training, callbacks, export
+and evaluation read, whatever the data's kind."""
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+import tensorflow as tf
+
+from keras_rgan.data import streaming
+from keras_rgan.data.pipeline import make_dataset
+from keras_rgan.data.scaling import MinMaxScaler
+from keras_rgan.data.sources import SequenceData
+from keras_rgan.data.sources import load_sequences
+from keras_rgan.data.spec import DataSpec
+from keras_rgan.data.splits import holdout_split
+
+
+@dataclasses.dataclass
+class PreparedData:
+    """Training data ready for `model.fit`.
+
+    Attributes:
+        spec: the `DataSpec` it was prepared from.
+        seed: int. The seed of generated data and of shuffling.
+        train: `SequenceData` in original units: every training sequence
+            when `train_in_memory`, else the first windows of a stream (for
+            pictures and shapes).
+        held_out: `SequenceData` never trained on, or None (streamed).
+        scaler: a `MinMaxScaler` fitted on the training split only.
+        num_sequences: int. Training sequences (or streamed windows).
+        steps_per_epoch: int. Full batches in one epoch.
+        train_in_memory: bool. Whether `train` holds all training data.
+
+    Example:
+
+    >>> data = prepare(DataSpec(num_sequences=100, batch_size=32))
+    >>> data.steps_per_epoch, len(data.dataset())
+    (2, 2)
+    """
+
+    spec: DataSpec
+    seed: int
+    train: SequenceData
+    held_out: SequenceData | None
+    scaler: MinMaxScaler
+    num_sequences: int
+    steps_per_epoch: int
+    train_in_memory: bool
+    make_batches: Callable[[], tf.data.Dataset]
+
+    @property
+    def feature_names(self):
+        return self.train.feature_names
+
+    @property
+    def num_features(self):
+        return self.train.sequences.shape[-1]
+
+    def dataset(self):
+        """One epoch of scaled, shuffled, batched training data: a finite
+        dataset of `steps_per_epoch` batches."""
+        return self.make_batches()
+
+    def length_frequencies(self):
+        """How often each length `1..seq_len` occurs among the training
+        sequences, or None for fixed-length data."""
+        lengths = self.train.lengths
+        if lengths is None:
+            return None
+        counts = np.bincount(lengths, minlength=self.spec.seq_len + 1)[1:]
+        return (counts / counts.sum()).tolist()
+
+    def label_frequencies(self):
+        """`(num_classes, frequencies)` of the training labels, or
+        `(0, None)` for unlabelled data."""
+        labels = self.train.labels
+        if labels is None:
+            return 0, None
+        num_classes = int(labels.max()) + 1
+        counts = np.bincount(labels, minlength=num_classes)
+        return num_classes, (counts / counts.sum()).tolist()
+
+    def record(self):
+        """What an export records to reload this data (`load_split`)."""
+        return self.spec.to_record(self.seed)
+
+
+def load_split(spec, seed=0):
+    """The `(train, held_out)` `SequenceData` of `spec`, in original units.
+
+    The last `holdout_fraction` of the sequences is held out (for windows of
+    one series, with the windows that overlap it dropped too) and never
+    trained on; evaluation rebuilds the same split from an export's record.
+
+    Example:
+
+    >>> train, held_out = load_split(DataSpec(num_sequences=100))
+    >>> train.sequences.shape, held_out.sequences.shape
+    ((90, 24, 5), (10, 24, 5))
+    """
+    data = load_sequences(
+        spec.dataset,
+        seq_len=spec.seq_len,
+        stride=spec.stride,
+        columns=spec.columns,
+        num_sequences=spec.num_sequences,
+        num_features=spec.num_features,
+        seed=seed,
+        id_column=spec.id_column,
+        time_column=spec.time_column,
+        tfds_split=spec.tfds_split,
+        tfds_data_dir=spec.tfds_data_dir,
+    )
+    if spec.conditional and data.labels is None:
+        raise ValueError(
+            f"--conditional needs labelled data; {spec.dataset} has no "
+            "labels (use npz:PATH with arrays x and labels)."
+        )
+    if not spec.conditional:
+        data.labels = None
+    one_series = spec.dataset == "stocks" or spec.dataset.startswith("csv:")
+    overlap = -(-(spec.seq_len - 1) // spec.stride) if one_series else 0
+    train, held_out = holdout_split(
+        data.sequences, spec.holdout_fraction, overlap
+    )
+    return (
+        data.subset(slice(0, len(train))),
+        data.subset(slice(len(data.sequences) - len(held_out), None)),
+    )
+
+
+def prepare(spec, seed=0):
+    """Reads, splits and scales the data `spec` names, before any training.
+
+    Args:
+        spec: a `DataSpec`.
+        seed: int. Seed of generated data (Sines) and of shuffling.
+
+    Returns:
+        A `PreparedData`.
+
+    Example:
+
+    >>> data = prepare(DataSpec(dataset="stocks", batch_size=64))
+    >>> data.feature_names[:2], data.steps_per_epoch
+    (['Open', 'High'], 51)
+    """
+    if spec.stream:
+        return _prepare_stream(spec, seed)
+    train, held_out = load_split(spec, seed)
+    _check_batches(spec, len(train.sequences))
+    scaler = MinMaxScaler().fit(train.valid_steps())
+    scaled = scaler.transform(train.sequences)
+
+    def batches():
+        return make_dataset(
+            scaled,
+            spec.batch_size,
+            seed=seed,
+            labels=train.labels,
+            lengths=train.lengths,
+        )
+
+    return PreparedData(
+        spec=spec,
+        seed=seed,
+        train=train,
+        held_out=held_out,
+        scaler=scaler,
+        num_sequences=len(train.sequences),
+        steps_per_epoch=len(train.sequences) // spec.batch_size,
+        train_in_memory=True,
+        make_batches=batches,
+    )
+
+
+def _check_batches(spec, num_train):
+    if num_train < spec.batch_size:
+        raise ValueError(
+            f"{spec.dataset} gives {max(num_train, 0)} training sequences, "
+            f"fewer than batch_size={spec.batch_size}."
+        )
+
+
+def _prepare_stream(spec, seed):
+    """A CSV series read from disk each epoch: checked and its scaler
+    fitted in passes over the file's training rows; never held whole."""
+    kind, _, path = spec.dataset.partition(":")
+    if kind != "csv" or spec.id_column:
+        raise ValueError(
+            "stream reads one long csv:PATH series (no id_column) in chunks."
+        )
+    plan = streaming.plan_split(
+        path, spec.seq_len, spec.stride, spec.holdout_fraction
+    )
+    _check_batches(spec, plan.train_windows)
+    stats = streaming.csv_statistics(
+        path, spec.columns, num_rows=plan.train_rows
+    )
+    scaler = MinMaxScaler(stats.data_min.tolist(), stats.data_max.tolist())
+    steps = plan.train_windows // spec.batch_size
+
+    def windows(batch_size, scale, shuffle_buffer):
+        return streaming.stream_windows(
+            path,
+            spec.seq_len,
+            batch_size,
+            scale,
+            spec.columns,
+            spec.stride,
+            num_rows=plan.train_rows,
+            shuffle_buffer=shuffle_buffer,
+            seed=seed,
+        )
+
+    first = next(iter(windows(min(256, plan.train_windows), None, 1)))
+    return PreparedData(
+        spec=spec,
+        seed=seed,
+        train=SequenceData(first.numpy(), stats.feature_names),
+        held_out=None,
+        scaler=scaler,
+        num_sequences=plan.train_windows,
+        steps_per_epoch=steps,
+        train_in_memory=False,
+        make_batches=lambda: windows(
+            spec.batch_size, scaler, spec.shuffle_buffer
+        ).apply(tf.data.experimental.assert_cardinality(steps)),
+    )

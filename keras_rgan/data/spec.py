@@ -1,0 +1,88 @@
+"""What to read and how to cut, split and batch it: the data options,
+declared once for the Python API, the command line and the record an export
+keeps to reload its data."""
+
+import dataclasses
+
+from keras_rgan.options import OptionGroup
+from keras_rgan.options import option
+
+
+@dataclasses.dataclass
+class DataSpec(OptionGroup):
+    """The data options; `keras_rgan.data.prepare(spec)` reads them.
+
+    Example:
+
+    >>> DataSpec(dataset="stocks", seq_len=24).stride
+    1
+    """
+
+    dataset: str = option(
+        "sines",
+        "sines | stocks | csv:PATH | npy:PATH | npz:PATH (labelled: arrays "
+        "x, labels) | tfds:NAME (a prepared TFDS image or sequence data set; "
+        "images are sequences of rows, e.g. tfds:mnist with --seq_len=28).",
+    )
+    seq_len: int = option(24, "Steps per sequence.")
+    batch_size: int = option(128, "Global batch size.")
+    stride: int = option(1, "Steps between CSV window starts.")
+    columns: list[str] | None = option(
+        None, "CSV columns to use (default all)."
+    )
+    num_sequences: int = option(
+        10_000, "Number of sine sequences; at most this many of tfds:NAME."
+    )
+    num_features: int = option(5, "Number of sine features.")
+    holdout_fraction: float = option(
+        0.1,
+        "Share of the data held out from training (for the memorisation "
+        "check).",
+    )
+    conditional: bool = option(
+        False,
+        "Label-conditional training (RCGAN) on a labelled data set "
+        "(npz:PATH, tfds:NAME with a label).",
+    )
+    id_column: str | None = option(
+        None,
+        "Long-format CSV: the column naming each row's sequence. Sequences "
+        "of different lengths are padded (and masked) or windowed to "
+        "--seq_len.",
+    )
+    time_column: str | None = option(
+        None, "Long-format CSV: the column ordering each sequence's steps."
+    )
+    tfds_split: str = option("train", "Split read from tfds:NAME.")
+    tfds_data_dir: str | None = option(
+        None,
+        "TFDS data folder for tfds:NAME (default: TFDS_DATA_DIR or "
+        "~/tensorflow_datasets).",
+    )
+    stream: bool = option(
+        False,
+        "Stream csv:PATH from disk in chunks each epoch instead of loading "
+        "it (for files too large for memory; one series, no --id_column).",
+    )
+    shuffle_buffer: int = option(
+        10_000, "Windows held for shuffling with --stream."
+    )
+
+    def check(self):
+        for name in ("batch_size", "shuffle_buffer"):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"{name} must be a positive integer, got "
+                    f"{getattr(self, name)}."
+                )
+
+    @classmethod
+    def from_record(cls, record):
+        """The spec an export recorded (`to_record`); fields it lacks take
+        their defaults, so older records still load."""
+        names = {field.name for field in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in record.items() if k in names})
+
+    def to_record(self, seed):
+        """The spec and the data seed, as an export records them."""
+        return {**dataclasses.asdict(self), "seed": seed}

@@ -1,0 +1,212 @@
+"""Seeded noise and generation: what every GAN of the package does after
+(and, for noise, during) training. Mixed into `SequenceGAN`."""
+
+import contextlib
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_rgan import distribute
+
+
+class SequenceSampling:
+    """Noise, seeded generation and judging in original units.
+
+    Needs the host model's `seq_len`, `latent_dim`, `sequence_latent_dim`,
+    `noise_dim`, `seed_generator`, `scaler`, `conditions`, `fake_from_noise`
+    and `judge`. The same seed gives the same sequences from `generate()`,
+    from `generate_from_seed` and from an export's signatures.
+    """
+
+    # === Noise ===
+
+    def _structure_noise(self, normal):
+        """Holds the per-sequence dimensions of a normal draw fixed over
+        time."""
+        if self.sequence_latent_dim == 0:
+            return normal
+        per_step = normal[..., : self.latent_dim]
+        per_sequence = normal[:, :1, self.latent_dim :]
+        return tf.concat(
+            [per_step, tf.repeat(per_sequence, self.seq_len, axis=1)], axis=-1
+        )
+
+    def training_noise(self, batch_size):
+        """Draws this replica's slice of one global noise batch."""
+        num_replicas, replica_id = distribute.replica_info()
+        noise = self._structure_noise(
+            keras.random.normal(
+                (batch_size * num_replicas, self.seq_len, self.noise_dim),
+                seed=self.seed_generator,
+            )
+        )
+        if num_replicas == 1:
+            return noise
+        start = replica_id * batch_size
+        return noise[start : start + batch_size]
+
+    def noise_from_seed(self, num_samples, seed, stream=0):
+        """Noise `(num_samples, seq_len, noise_dim)` fixed by an int64 seed.
+
+        `stream` picks one of many independent draws for the same seed.
+        """
+        return self._structure_noise(
+            tf.random.stateless_normal(
+                tf.stack([num_samples, self.seq_len, self.noise_dim]),
+                seed=tf.stack(
+                    [tf.cast(seed, tf.int64), tf.cast(stream, tf.int64)]
+                ),
+            )
+        )
+
+    # === Conditions drawn for generation ===
+
+    def labels_from_seed(self, num_samples, seed):
+        """Labels drawn from the training label frequencies, fixed by `seed`."""
+        return self.label_condition.draw(num_samples, seed)
+
+    def lengths_from_seed(self, num_samples, seed):
+        """Lengths drawn from the training length frequencies (all `seq_len`
+        for fixed-length models), fixed by `seed`."""
+        if self.length_condition is None:
+            return tf.fill([num_samples], tf.constant(self.seq_len, tf.int32))
+        return self.length_condition.draw(num_samples, seed)
+
+    # === Generation (tensors in, tensors out) ===
+
+    @contextlib.contextmanager
+    def averaged_generator(self):
+        """Within it, the generator holds its moving-average weights.
+
+        Only when the generator's optimizer keeps an exponential moving
+        average (`keras.optimizers.Adam(use_ema=True, ema_momentum=0.999)`,
+        say); otherwise it changes nothing. `generate()` and
+        `export_saved_model()` use it, so samples and exports come from the
+        averaged generator while training goes on with the live weights.
+        """
+        optimizer = getattr(self, "g_optimizer", None)
+        if optimizer is None or not optimizer.use_ema or not optimizer.built:
+            yield
+            return
+        variables = self.generator_variables()
+        live = [keras.ops.convert_to_numpy(v) for v in variables]
+        optimizer._overwrite_model_variables_with_average_value(variables)
+        try:
+            yield
+        finally:
+            for variable, value in zip(variables, live):
+                variable.assign(value)
+
+    def to_original_units(self, scaled):
+        """Maps sequences from the scaled space to the data's units."""
+        if self.scaler is None:
+            return scaled
+        return self.scaler.inverse_transform(scaled)
+
+    def sequences_from_noise(self, noise, labels=None, lengths=None):
+        """Generated sequences in original units, for the given noise (and,
+        for variable-length models, `lengths`: padded steps are zero)."""
+        condition = {"labels": labels, "lengths": lengths}
+        sequences = self.to_original_units(
+            self.fake_from_noise(noise, condition)
+        )
+        mask = self.step_mask(condition, sequences)
+        return sequences if mask is None else sequences * mask
+
+    def generate_from_seed(self, num_samples, seed, labels=None, lengths=None):
+        """`(sequences, lengths)`: generated sequences in original units and
+        their lengths, fixed by `seed` (tensors).
+
+        A label-conditional model draws labels from the training frequencies
+        unless `labels` are given (then `num_samples` is their count); a
+        variable-length model draws lengths likewise.
+        """
+        if self.label_condition is not None and labels is None:
+            labels = self.labels_from_seed(num_samples, seed)
+        if lengths is None:
+            lengths = self.lengths_from_seed(num_samples, seed)
+        noise = self.noise_from_seed(num_samples, seed)
+        return self.sequences_from_noise(noise, labels, lengths), lengths
+
+    def discriminate(self, sequences, labels=None, lengths=None):
+        """The discriminator's logit per sequence, for original-unit input.
+
+        Per-step logits are averaged over time (over each sequence's own
+        steps, for variable-length models). Returns `(batch,)`.
+        """
+        scaled = (
+            sequences
+            if self.scaler is None
+            else self.scaler.transform(sequences)
+        )
+        condition = {"labels": labels, "lengths": lengths}
+        logits = self.discriminator_logits(scaled, condition)
+        logits = tf.reshape(logits, [tf.shape(logits)[0], -1])
+        weights = self.logit_weights(logits[..., None], condition)
+        if weights is None:
+            return tf.reduce_mean(logits, axis=1)
+        weights = weights[..., 0]
+        return tf.reduce_sum(logits * weights, axis=1) / tf.reduce_sum(
+            weights, axis=1
+        )
+
+    def discriminator_logits(self, scaled, condition=None):
+        """The discriminator's output for sequences in the scaled space."""
+        return self.judge(scaled, condition)
+
+    # === NumPy conveniences ===
+
+    def check_labels(self, labels, num_samples=None):
+        """Checks class labels for this model; returns them as int32 NumPy."""
+        if self.label_condition is None:
+            raise ValueError(
+                "This model is not label-conditional: give no labels."
+            )
+        count = len(np.asarray(labels)) if num_samples is None else num_samples
+        return self.label_condition.check(labels, count)
+
+    def generate(
+        self, num_samples, seed=None, labels=None, return_lengths=False
+    ):
+        """Generates sequences in the data's original units.
+
+        The same seed gives the same sequences here and from the exported
+        SavedModel's `serving_default` (or, with labels,
+        `generate_with_labels`) signature.
+
+        Args:
+            num_samples: int. Number of sequences.
+            seed: int or None. None draws a fresh seed.
+            labels: int array `(num_samples,)` or None. Classes to generate,
+                for a label-conditional model; None draws them from the
+                training frequencies.
+            return_lengths: bool. Also return each sequence's length (all
+                `seq_len` unless the model learned variable lengths; steps
+                past a sequence's length are zero).
+
+        Returns:
+            A float32 NumPy array `(num_samples, seq_len, num_features)`, or
+            with `return_lengths` a pair `(sequences, lengths)`.
+        """
+        if not isinstance(num_samples, (int, np.integer)) or num_samples < 1:
+            raise ValueError(
+                f"num_samples must be a positive integer, got {num_samples!r}."
+            )
+        if labels is not None:
+            labels = tf.constant(self.check_labels(labels, num_samples))
+        if seed is None:
+            seed = int(np.random.default_rng().integers(2**62))
+        if self._generate_function is None:
+            self._generate_function = tf.function(
+                self.generate_from_seed, reduce_retracing=True
+            )
+        with self.averaged_generator():
+            sequences, lengths = self._generate_function(
+                tf.constant(num_samples, tf.int32),
+                tf.constant(seed, tf.int64),
+                labels,
+            )
+        if return_lengths:
+            return sequences.numpy(), lengths.numpy()
+        return sequences.numpy()

@@ -1,0 +1,241 @@
+"""The measured default recipes: one source for the Python API and the CLI.
+
+A recipe is every option a model's `from_recipe` takes, with the values
+`benchmarks/quality.py` measured (benchmarks/results/quality.md). Options
+left as None take the recipe's value; an option the model does not use is
+refused by name.
+
+Example:
+
+>>> options = resolve("timegan", {"units": 8, "loss": None})
+>>> options["units"], options["cell"]
+(8, 'gru')
+>>> resolve("timegan", {"loss": "wgan_gp"})  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+ValueError: timegan does not use loss; ...
+"""
+
+import keras
+import tensorflow as tf
+
+# `from_recipe` trains for about this many train steps unless told
+# otherwise; `keras-rgan train` turns it into epochs (Sines 120, Stocks 336).
+DEFAULT_TRAIN_STEPS = 8400
+# `unroll="auto"` unrolls recurrences up to this many steps when no GPU is
+# visible (measured in benchmarks/results/train_step.md); on a GPU the loop
+# keeps cuDNN.
+AUTO_UNROLL_MAX_STEPS = 32
+UNROLL = ("auto", "on", "off")
+LR_DECAYS = ("none", "cosine")
+
+# "rgan-seq-latent-ema-wgan-cosine-d5" at 8,400 steps: Sines 0.017 +- 0.006,
+# Stocks 0.045 +- 0.023 over 3 seeds (benchmarks/results/quality.md).
+RGAN = {
+    "latent_dim": 2,
+    "sequence_latent_dim": 4,
+    "units": 32,
+    "num_layers": 1,
+    "dense_units": [],
+    "per_step_logits": False,
+    "unroll": "auto",
+    "g_learning_rate": 2e-4,
+    "d_learning_rate": 2e-4,
+    "beta_1": 0.0,
+    "generator_ema": 0.999,
+    "lr_decay": "cosine",
+    "clipnorm": None,
+    "loss": "wgan_gp",
+    "d_steps": 5,
+    "train_steps": DEFAULT_TRAIN_STEPS,
+}
+# RGAN's recipe on CRGAN's shared backbone (the explicit tanh recurrence).
+CRGAN = {**RGAN, "cell": "tanh", "condition_steps": 0}
+# The TimeGAN paper's networks (3 GRU layers of 24 units, noise of the
+# data's width), the "timegan" row of benchmarks/results/quality.md: 20
+# embedding, 20 supervised and 60 joint epochs of Sines (7,000 steps), Adam
+# 1e-3 / 0.5; the embedder and recovery train with Adam 1e-3.
+TIMEGAN = {
+    "latent_dim": None,  # TimeGAN: the number of features.
+    "sequence_latent_dim": 0,
+    "units": 24,
+    "num_layers": 3,
+    "cell": "gru",
+    "unroll": "auto",
+    "g_learning_rate": 1e-3,
+    "d_learning_rate": 1e-3,
+    "beta_1": 0.5,
+    "generator_ema": 0.0,
+    "clipnorm": None,
+    "embedding_epochs": 20,
+    "supervised_epochs": 20,
+    "train_steps": 7000,
+}
+RECIPES = {"rgan": RGAN, "crgan": CRGAN, "timegan": TIMEGAN}
+
+
+def resolve(model, options):
+    """The recipe of `model` with `options` (those not None) in its place.
+
+    Raises a `ValueError` naming every given option the model does not use.
+    """
+    if model not in RECIPES:
+        raise ValueError(
+            f"Unknown model {model!r}; expected one of {tuple(RECIPES)}."
+        )
+    recipe = RECIPES[model]
+    given = {
+        name: value for name, value in options.items() if value is not None
+    }
+    unused = sorted(set(given) - set(recipe))
+    if unused:
+        raise ValueError(
+            f"{model} does not use {', '.join(unused)}; its options are "
+            f"{', '.join(sorted(recipe))}."
+        )
+    return {**recipe, **given}
+
+
+def unrolled(unroll, seq_len):
+    """Whether recurrences unroll: `unroll` "on" / "off" (or a bool), or for
+    "auto" sequences of at most `AUTO_UNROLL_MAX_STEPS` steps on a machine
+    without a GPU.
+
+    Example:
+
+    >>> unrolled("off", 8), unrolled("auto", 200), unrolled(True, 200)
+    (False, False, True)
+    """
+    if isinstance(unroll, bool):
+        return unroll
+    if unroll not in UNROLL:
+        raise ValueError(
+            f"Unknown unroll {unroll!r}; expected one of {UNROLL}."
+        )
+    if unroll != "auto":
+        return unroll == "on"
+    return seq_len <= AUTO_UNROLL_MAX_STEPS and not (
+        tf.config.list_physical_devices("GPU")
+    )
+
+
+def learning_rate(options, name, updates=None):
+    """The learning rate `options[name]`, or for `options["lr_decay"] ==
+    "cosine"` a schedule falling from it to 0 along a half cosine over
+    `updates` optimizer updates.
+
+    Example:
+
+    >>> options = {"g_learning_rate": 1e-3, "lr_decay": "cosine"}
+    >>> schedule = learning_rate(options, "g_learning_rate", updates=20)
+    >>> [round(float(schedule(step)), 6) for step in (0, 10, 20)]
+    [0.001, 0.0005, 0.0]
+    """
+    initial = options[name]
+    if not initial > 0:
+        raise ValueError(f"{name} must be positive, got {initial}.")
+    lr_decay = options.get("lr_decay", "none")
+    if lr_decay not in LR_DECAYS:
+        raise ValueError(
+            f"Unknown lr_decay {lr_decay!r}; expected one of {LR_DECAYS}."
+        )
+    if lr_decay == "none":
+        return initial
+    return keras.optimizers.schedules.CosineDecay(initial, decay_steps=updates)
+
+
+def adam(learning_rate, options, ema=0.0):
+    """Adam with the recipe's `beta_1` and `clipnorm`, and a moving average
+    of the weights with momentum `ema` (0: none)."""
+    if not 0 <= options["beta_1"] < 1:
+        raise ValueError(f"beta_1 must be in [0, 1), got {options['beta_1']}.")
+    if not 0 <= ema < 1:
+        raise ValueError(f"generator_ema must be in [0, 1), got {ema}.")
+    clipnorm = options["clipnorm"]
+    if clipnorm is not None and not clipnorm > 0:
+        raise ValueError(f"clipnorm must be positive, got {clipnorm}.")
+    return keras.optimizers.Adam(
+        learning_rate,
+        beta_1=options["beta_1"],
+        use_ema=ema > 0,
+        ema_momentum=ema or 0.99,
+        clipnorm=clipnorm,
+    )
+
+
+class FromRecipe:
+    """`from_recipe`, mixed into the package's GANs: a class names its
+    recipe (`recipe_name`) and says how recipe options build it
+    (`build_from_options`) and compile it (`compile_options`)."""
+
+    # The key of this class's measured recipe in `keras_rgan.recipes.RECIPES`
+    # (None: the class has no recipe; build it by hand).
+    recipe_name = None
+
+    @classmethod
+    def from_recipe(
+        cls,
+        num_features,
+        seq_len,
+        scaler=None,
+        seed=None,
+        steps_per_execution=1,
+        jit_compile=False,
+        num_classes=0,
+        label_frequencies=None,
+        length_frequencies=None,
+        **options,
+    ):
+        """A compiled model of this class's measured recipe.
+
+        The recipe (`keras_rgan.recipes.RECIPES`) sizes both players and
+        sets the optimizers, loss and critic updates; `**options` replace
+        its values (None keeps the recipe's), and an option the class does
+        not use is refused by name. `train_steps` is the length of the run,
+        over which the learning rates decay (for recipes that decay them).
+
+        Args:
+            num_features: int. Features per step.
+            seq_len: int. Steps per sequence.
+            scaler: a fitted `MinMaxScaler`, or None.
+            seed: int or None. Seed of the training noise.
+            steps_per_execution: int. Train steps per `tf.function` call.
+            jit_compile: bool. XLA-compile the train step.
+            num_classes, label_frequencies, length_frequencies: the data's
+                conditions, as in the constructor.
+            **options: recipe options, e.g. `units=64`, `train_steps=4000`.
+
+        Example:
+
+        >>> import keras_rgan
+        >>> gan = keras_rgan.RGAN.from_recipe(5, seq_len=24, units=8, seed=0)
+        >>> gan.gan_loss, gan.d_steps, gan.generator.units
+        ('wgan_gp', 5, 8)
+        """
+        if cls.recipe_name is None:
+            raise TypeError(
+                f"{cls.__name__} has no recipe; build it with its constructor."
+            )
+        options = resolve(cls.recipe_name, options)
+        model = cls.build_from_options(
+            num_features,
+            seq_len,
+            options,
+            scaler=scaler,
+            seed=seed,
+            num_classes=num_classes,
+            label_frequencies=label_frequencies,
+            length_frequencies=length_frequencies,
+        )
+        model.compile(
+            **model.compile_options(options),
+            steps_per_execution=steps_per_execution,
+            jit_compile=jit_compile,
+        )
+        return model
+
+    @classmethod
+    def build_from_options(cls, num_features, seq_len, options, **kwargs):
+        """The model that resolved recipe `options` describe, uncompiled;
+        `kwargs` go to the constructor as they are."""
+        raise NotImplementedError(f"{cls.__name__} has no recipe.")
