@@ -93,7 +93,11 @@ def test_bad_requests_are_named(export, tmp_path, overrides, error, message):
 # Shortest training each model of `keras-rgan train` accepts.
 MODEL_OPTIONS = {
     "crgan": {"condition_steps": 2},
-    "timegan": {"embedding_epochs": 1, "supervised_epochs": 1},
+    "timegan": {
+        "embedding_epochs": 1,
+        "supervised_epochs": 1,
+        "num_layers": 1,
+    },
 }
 
 

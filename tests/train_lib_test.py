@@ -23,6 +23,7 @@ def test_train_on_stocks_serves_dollars_and_shares(tmp_path):
         dataset="stocks",
         export_dir=str(tmp_path / "stocks"),
         model_dir=str(tmp_path / "run"),
+        max_num_samples=100,
         **{**TINY, "seq_len": 24, "batch_size": 128},
     )
     result = train_lib.train(config)
@@ -34,6 +35,16 @@ def test_train_on_stocks_serves_dollars_and_shares(tmp_path):
     # Prices between the data's min and max dollars, volume in shares.
     assert 40.0 < samples[..., :5].min() and samples[..., :5].max() < 1300.0
     assert samples[..., 5].min() > 5e4 and samples[..., 5].max() < 9e7
+    # --max_num_samples limits what one request to the export may ask for.
+    generate = tf.saved_model.load(result.export_path).signatures[
+        "serving_default"
+    ]
+    seed = tf.constant(0, tf.int64)
+    assert generate(num_samples=tf.constant(100), seed=seed)[
+        "sequences"
+    ].shape == (100, 24, 6)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="<= 100"):
+        generate(num_samples=tf.constant(101), seed=seed)
 
 
 @pytest.mark.parametrize(
@@ -73,6 +84,7 @@ def test_train_timegan_runs_its_phases_and_exports(tmp_path):
         export_dir=str(tmp_path / "timegan"),
         embedding_epochs=1,
         supervised_epochs=1,
+        num_layers=1,
         **{**TINY, "epochs": 3},
     )
     result = train_lib.train(config)
@@ -421,17 +433,3 @@ def test_mirrored_training_shares_the_process_strategy(mirrored_strategy):
     assert result.model.distribute_strategy is mirrored_strategy
     assert sorted(result.selection.scores) == [1, 2]
     assert result.model.generate(3, seed=0).shape == (3, 8, 5)
-
-
-def test_max_num_samples_limits_what_one_request_may_ask_for(tmp_path):
-    config = train_lib.TrainConfig.from_options(
-        **TINY, max_num_samples=5, export_dir=str(tmp_path / "e")
-    )
-    loaded = tf.saved_model.load(train_lib.train(config).export_path)
-    generate = loaded.signatures["serving_default"]
-    seed = tf.constant(0, tf.int64)
-    assert generate(num_samples=tf.constant(5), seed=seed)[
-        "sequences"
-    ].shape == (5, 8, 5)
-    with pytest.raises(tf.errors.InvalidArgumentError, match="<= 5"):
-        generate(num_samples=tf.constant(6), seed=seed)

@@ -83,7 +83,7 @@ class TimeGAN(SequenceGAN):
 
     >>> import keras_rgan
     >>> x = keras_rgan.data.sine_waves(n=64, seq_len=8, dim=2, seed=0)
-    >>> gan = TimeGAN(seq_len=8, num_features=2, hidden_dim=4,
+    >>> gan = TimeGAN(seq_len=8, num_features=2, hidden_dim=4, num_layers=1,
     ...               embedding_epochs=1, supervised_epochs=1, seed=0)
     >>> gan.compile()
     >>> _ = gan.fit(x, batch_size=16, epochs=3, verbose=0)
