@@ -277,14 +277,7 @@ def peer_venv(name, venv_dir):
 def worker_env(peer):
     if peer:  # Nothing of this project's environment leaks into a peer's.
         return setup_peers.peer_env()
-    env = dict(os.environ)
-    env.update(
-        KERAS_BACKEND="tensorflow",
-        TF_CPP_MIN_LOG_LEVEL="2",
-        YDATA_SYNTHETIC_NO_ANALYTICS="1",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
+    return setup_peers.worker_env()
 
 
 class Worker:

@@ -69,9 +69,8 @@ def tail(text, lines=40):
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def peer_env():
-    """The environment of a peer's processes: nothing of this project's
-    environment leaks into them."""
+def worker_env():
+    """The environment of every benchmark worker process."""
     env = dict(os.environ)
     env.update(
         KERAS_BACKEND="tensorflow",
@@ -79,6 +78,13 @@ def peer_env():
         YDATA_SYNTHETIC_NO_ANALYTICS="1",
         PYTHONUNBUFFERED="1",
     )
+    return env
+
+
+def peer_env():
+    """The environment of a peer's processes: a worker's, without this
+    project's paths (nothing of its environment leaks into them)."""
+    env = worker_env()
     for key in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"):
         env.pop(key, None)
     return env

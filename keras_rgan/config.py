@@ -23,6 +23,7 @@ from keras_rgan import recipes
 from keras_rgan.data.spec import DataSpec
 from keras_rgan.options import OptionGroup
 from keras_rgan.options import define_flags as define_option_flags
+from keras_rgan.options import field_default
 from keras_rgan.options import flag_name
 from keras_rgan.options import option
 from keras_rgan.options import values_of
@@ -314,9 +315,7 @@ def options_markdown():
             "| --- | --- | --- |",
         ]
         for field in dataclasses.fields(cls):
-            default = field.default
-            if default is dataclasses.MISSING:
-                default = field.default_factory()
+            default = field_default(field)
             shown = "recipe" if default is None else f"`{default}`"
             if default is None and group in ("data", "run"):
                 shown = "none"

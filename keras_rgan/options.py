@@ -66,6 +66,13 @@ def flag_name(field):
     return field.metadata["flag"] or field.name
 
 
+def field_default(field):
+    """A field's default value (a fresh one for list defaults)."""
+    if field.default is dataclasses.MISSING:
+        return field.default_factory()
+    return field.default
+
+
 def field_kinds(cls, field):
     """The types a field of `cls` admits, e.g. `(int, NoneType)`."""
     hint = typing.get_type_hints(cls)[field.name]
@@ -107,9 +114,7 @@ def define_flags(groups, flag_values):
         for field in dataclasses.fields(cls):
             name = flag_name(field)
             kinds = field_kinds(cls, field)
-            default = field.default
-            if default is dataclasses.MISSING:
-                default = field.default_factory()
+            default = field_default(field)
             help_text = field.metadata["help"]
             common = dict(flag_values=flag_values)
             if field.metadata["choices"]:

@@ -518,8 +518,7 @@ class SequenceGAN(
         if not self.variable_length and lengths is not None:
             raise ValueError(
                 "The data has lengths but this model was built for "
-                "fixed-length "
-                "sequences: build it with length_frequencies."
+                "fixed-length sequences: build it with length_frequencies."
             )
         condition = {
             "labels": labels if self.num_classes else None,

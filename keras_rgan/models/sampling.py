@@ -8,6 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_rgan import distribute
+from keras_rgan.models.signatures import full_lengths
 
 
 class SequenceSampling:
@@ -70,7 +71,7 @@ class SequenceSampling:
         """Lengths drawn from the training length frequencies (all `seq_len`
         for fixed-length models), fixed by `seed`."""
         if self.length_condition is None:
-            return tf.fill([num_samples], tf.constant(self.seq_len, tf.int32))
+            return full_lengths(num_samples, self.seq_len)
         return self.length_condition.draw(num_samples, seed)
 
     # === Generation (tensors in, tensors out) ===
