@@ -65,6 +65,7 @@ def _metadata(model, feature_names, extra):
         if feature_names
         else [f"feature_{k}" for k in range(model.num_features)],
         "scaler": None if model.scaler is None else model.scaler.get_config(),
+        "schema": None if model.schema is None else model.schema.get_config(),
     }
 
 
@@ -198,6 +199,7 @@ def export_saved_model(
                 },
                 model.seq_len,
                 model_name=os.path.basename(os.path.abspath(export_dir)),
+                fills=model.schema and model.schema.example_fills(),
             )
         if os.path.exists(target):
             raise FileExistsError(

@@ -184,6 +184,7 @@ class FromRecipe:
         num_classes=0,
         label_frequencies=None,
         length_frequencies=None,
+        schema=None,
         **options,
     ):
         """A compiled model of this class's measured recipe.
@@ -203,6 +204,8 @@ class FromRecipe:
             jit_compile: bool. XLA-compile the train step.
             num_classes, label_frequencies, length_frequencies: the data's
                 conditions, as in the constructor.
+            schema: a `TableSchema` or None (tables with categories or
+                missing cells; `num_features` is its `encoded_dim`).
             **options: recipe options, e.g. `units=64`, `train_steps=4000`.
 
         Example:
@@ -226,6 +229,7 @@ class FromRecipe:
             num_classes=num_classes,
             label_frequencies=label_frequencies,
             length_frequencies=length_frequencies,
+            **({} if schema is None else {"schema": schema}),
         )
         model.compile(
             **model.compile_options(options),
@@ -233,6 +237,34 @@ class FromRecipe:
             jit_compile=jit_compile,
         )
         return model
+
+    @classmethod
+    def for_data(cls, data, seed=None, **options):
+        """A compiled model of this class's recipe for a `PreparedData`:
+        its features, scaler, table schema, labels and lengths.
+
+        Example:
+
+        >>> import keras_rgan
+        >>> data = keras_rgan.data.prepare(
+        ...     keras_rgan.data.DataSpec(num_sequences=64, seq_len=8,
+        ...                              batch_size=16))
+        >>> gan = keras_rgan.RGAN.for_data(data, units=4, seed=0)
+        >>> gan.num_features, gan.seq_len
+        (5, 8)
+        """
+        num_classes, label_frequencies = data.label_frequencies()
+        return cls.from_recipe(
+            data.num_features,
+            data.spec.seq_len,
+            scaler=data.scaler,
+            seed=seed,
+            num_classes=num_classes,
+            label_frequencies=label_frequencies,
+            length_frequencies=data.length_frequencies(),
+            schema=data.schema,
+            **options,
+        )
 
     @classmethod
     def build_from_options(cls, num_features, seq_len, options, **kwargs):

@@ -42,13 +42,15 @@ def _serving_apis():
     return predict_pb2, prediction_log_pb2
 
 
-def example_inputs(input_specs, seq_len, batch_size=2):
+def example_inputs(input_specs, seq_len, batch_size=2, fills=None):
     """Small valid inputs for a signature, by input name.
 
     Args:
         input_specs: dict of name -> `tf.TensorSpec` (a signature's inputs).
         seq_len: int. Steps per sequence of the model.
         batch_size: int. Rows of every batched input.
+        fills: dict of name -> the value filling that input (a known
+            category for a categorical column), or None.
 
     Returns:
         A dict of name -> NumPy array.
@@ -68,7 +70,7 @@ def example_inputs(input_specs, seq_len, batch_size=2):
             inputs[name] = np.asarray(scalars.get(name, 0), dtype)
             continue
         shape = [batch_size if d is None else d for d in spec.shape]
-        fill = seq_len if name == "lengths" else 0
+        fill = {"lengths": seq_len, **(fills or {})}.get(name, 0)
         inputs[name] = np.full(shape, fill, dtype)
     return inputs
 
@@ -102,7 +104,7 @@ def predict_request(model_name, signature_name, inputs):
 
 
 def write_warmup_requests(
-    saved_model_dir, signatures, seq_len, model_name="model"
+    saved_model_dir, signatures, seq_len, model_name="model", fills=None
 ):
     """Writes `assets.extra/tf_serving_warmup_requests`: one PredictLog record
     per signature, with `example_inputs`, for TF Serving to replay at load.
@@ -112,6 +114,7 @@ def write_warmup_requests(
         signatures: dict of name -> input specs (dict of `tf.TensorSpec`).
         seq_len: int. Steps per sequence of the model.
         model_name: str. Recorded in the requests (TF Serving ignores it).
+        fills: dict of input name -> fill value (see `example_inputs`).
 
     Returns:
         The path of the warmup file.
@@ -137,7 +140,7 @@ def write_warmup_requests(
     with tf.io.TFRecordWriter(path) as writer:
         for name, specs in signatures.items():
             request = predict_request(
-                model_name, name, example_inputs(specs, seq_len)
+                model_name, name, example_inputs(specs, seq_len, fills=fills)
             )
             log = prediction_log_pb2.PredictionLog(
                 predict_log=prediction_log_pb2.PredictLog(request=request)

@@ -68,15 +68,9 @@ def build_model(config, data, epochs):
     """The compiled GAN `config` names, from its recipe, for `data` (a
     `PreparedData`: its scaler, labels and lengths) trained `epochs` epochs.
     """
-    num_classes, label_frequencies = data.label_frequencies()
-    return MODELS[config.model.name].from_recipe(
-        data.num_features,
-        config.data.seq_len,
-        scaler=data.scaler,
+    return MODELS[config.model.name].for_data(
+        data,
         seed=config.run.seed,
-        num_classes=num_classes,
-        label_frequencies=label_frequencies,
-        length_frequencies=data.length_frequencies(),
         steps_per_execution=distribute.steps_per_execution(
             config.run.steps_per_execution, data.steps_per_epoch
         ),

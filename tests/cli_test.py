@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 
@@ -7,6 +8,8 @@ import pytest
 from absl.testing import flagsaver
 
 from keras_rgan import cli
+from keras_rgan import config
+from keras_rgan.version import __version__
 
 TINY_FLAGS = [
     "--num_sequences=64",
@@ -111,7 +114,10 @@ def bad_inputs(tmp_path):
         (["train", "--dataset=npy:TMP/text.npy"], "expected numbers"),
         (["train", "--dataset=csv:TMP/words.csv"], "Column 'b' of"),
         (["train", "--dataset=csv:TMP/empty.csv"], "is empty"),
-        (["train", "--dataset=csv:TMP/short.csv"], "fewer than seq_len=24"),
+        (
+            ["train", "--dataset=csv:TMP/short.csv"],
+            "10 rows, fewer than seq_len=24",
+        ),
         (
             ["train", "--dataset=npz:TMP/negative.npz"],
             "labels must be >= 0, got -1",
@@ -148,11 +154,15 @@ def bad_inputs(tmp_path):
         ),
         (
             ["train", "--time_column=t"],
-            "id_column and time_column apply to csv:PATH",
+            "id_column, time_column and categorical_columns apply to tables",
         ),
         (
-            ["train", "--dataset=csv:TMP/short.csv", "--time_column=a"],
-            "time_column needs id_column",
+            [
+                "train",
+                "--dataset=csv:TMP/short.csv",
+                "--categorical_columns=zzz",
+            ],
+            "Categorical column(s) ['zzz'] not found",
         ),
         (
             [
@@ -180,6 +190,25 @@ def bad_inputs(tmp_path):
             ["generate", "--saved_model=/no/model", "--output=x.npy"],
             "No SavedModel at /no/model",
         ),
+        (
+            ["generate", "--units=4", "--saved_model=m", "--output=x.npy"],
+            "--units does not apply to generate; it takes --saved_model, "
+            "--output, --num_samples, --seed (keras-rgan generate --help).",
+        ),
+        (
+            ["evaluate", "--epochs=3", "--saved_model=m", "--output_dir=x"],
+            "--epochs does not apply to evaluate; it takes --saved_model,",
+        ),
+        (
+            ["train", "--saved_model=m", "--output=x.npy"],
+            "--output, --saved_model do not apply to train; keras-rgan "
+            "train --help lists its flags.",
+        ),
+        (
+            # absl's own flags go with any command.
+            ["generate", "--verbosity=-1", "--saved_model=/no/model"],
+            "--output is required",
+        ),
     ],
 )
 def test_bad_flags_are_named_before_training(argv, message, capsys, tmp_path):
@@ -194,3 +223,112 @@ def test_bad_flags_are_named_before_training(argv, message, capsys, tmp_path):
     assert len(err) == 1 and err[0].startswith("keras-rgan: error: ")
     assert message in err[0]
     assert not os.path.exists(tmp_path / "exports")
+
+
+def _exit_output(argv, capsys):
+    """Parses `argv` in process; the exit status and stdout."""
+    with flagsaver.flagsaver():
+        with pytest.raises(SystemExit) as exit_info:
+            cli._parse_flags(["keras-rgan", *argv])
+    return exit_info.value.code, capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["-h"], ["help"], ["--helpshort"], ["help", "fit"]]
+)
+def test_help_lists_the_commands(argv, capsys):
+    code, out = _exit_output(argv, capsys)
+    assert code == 0
+    for command, about in cli.COMMANDS.items():
+        assert f"  {command}  " in out and about in out
+    assert "keras-rgan COMMAND --help" in out
+    assert "--flagfile" in out
+
+
+def _flags_listed(text):
+    return set(re.findall(r"^  --(?:\[no\])?(\w+):", text, re.MULTILINE))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["train", "--help"],
+        ["help", "train"],
+        ["-h", "train"],
+        ["generate", "--help"],
+        ["evaluate", "--seed=3", "--help"],
+    ],
+)
+def test_command_help_lists_its_flags_only(argv, capsys):
+    command = next(a for a in argv if a in cli.COMMANDS)
+    code, out = _exit_output(argv, capsys)
+    assert code == 0
+    assert out.startswith(f"keras-rgan {command}: {cli.COMMANDS[command]}")
+    assert _flags_listed(out) == set(cli.COMMAND_FLAGS[command])
+
+
+def test_train_help_shows_every_option_with_help_and_default(capsys):
+    _, out = _exit_output(["train", "--help"], capsys)
+    assert _flags_listed(out) == set(config.options())
+    assert "model flags:" in out and "run flags:" in out
+    assert "  --seq_len: Steps per sequence.\n    (default: '24')" in out
+    assert "  --units: Recurrent units per layer. Default: the model's" in out
+    assert "  --g_learning_rate: Generator learning rate." in out
+    assert "  --export_dir: Base folder of the exported versions" in out
+    assert "--saved_model" not in out and "--output_dir" not in out
+
+
+def test_generate_and_evaluate_help_tell_their_defaults(capsys):
+    _, out = _exit_output(["generate", "--help"], capsys)
+    assert (
+        "  --num_samples: Sequences to generate.\n    (default: '100')" in out
+    )
+    assert "  --seed: Seed of the noise" in out
+    assert "--units" not in out and "--output_dir" not in out
+    _, out = _exit_output(["evaluate", "--help"], capsys)
+    assert "(default: the one recorded in the export)" in out
+    assert "(default: as many as the real training sequences)" in out
+    assert "--units" not in out and "--output:" not in out
+
+
+def test_version(capsys):
+    assert _exit_output(["--version"], capsys) == (
+        0,
+        f"keras-rgan {__version__}\n",
+    )
+
+
+def test_flagfile_flags_are_scoped_too(tmp_path, capsys):
+    flagfile = tmp_path / "flags"
+    flagfile.write_text("--saved_model=/no/model\n--output=x.npy\n")
+    argv = ["keras-rgan", "generate", f"--flagfile={flagfile}"]
+    with flagsaver.flagsaver():
+        with pytest.raises(SystemExit) as exit_info:
+            cli._main_reporting_errors(cli._parse_flags(argv))
+    assert exit_info.value.code == 2
+    assert "No SavedModel at /no/model" in capsys.readouterr().err
+    flagfile.write_text("--saved_model=/no/model\n--epochs=3\n")
+    argv = ["keras-rgan", "evaluate", f"--flagfile={flagfile}"]
+    with flagsaver.flagsaver():
+        with pytest.raises(SystemExit) as exit_info:
+            cli._main_reporting_errors(cli._parse_flags(argv))
+    assert exit_info.value.code == 2
+    assert "--epochs does not apply to evaluate" in capsys.readouterr().err
+
+
+def test_the_binary_helps_and_refuses_a_flag_of_another_command():
+    result = run_cli("--help")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "commands:" in result.stdout and "  evaluate  " in result.stdout
+    result = run_cli("evaluate", "--epochs=3", "--saved_model=m")
+    assert result.returncode == 2
+    errors = [
+        line
+        for line in result.stderr.splitlines()
+        if line.startswith("keras-rgan")
+    ]
+    assert errors == [
+        "keras-rgan: error: --epochs does not apply to evaluate; it takes "
+        "--saved_model, --output_dir, --dataset, --num_samples, --seed "
+        "(keras-rgan evaluate --help)."
+    ]

@@ -14,6 +14,7 @@ from typing import Callable
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import keras_rgan
 from tests import helpers
@@ -100,6 +101,47 @@ def tiny_rgan(scaler=None, **kwargs):
         scaler=scaler,
         seed=0,
         **kwargs,
+    )
+
+
+def table_schema():
+    return keras_rgan.data.TableSchema(
+        ["x"],
+        [["colour", ["blue", "red", "green"]]],
+        integer_grids={"x": [0, 5]},
+        missing=True,
+    )
+
+
+def table_rgan(schema):
+    """A GAN of a table with a category column and missing cells."""
+    return keras_rgan.RGAN(
+        keras_rgan.LSTMGenerator(
+            schema.encoded_dim,
+            units=UNITS,
+            num_layers=1,
+            output_blocks=schema.blocks(),
+        ),
+        keras_rgan.LSTMDiscriminator(units=UNITS, num_layers=1),
+        seq_len=SEQ_LEN,
+        latent_dim=2,
+        scaler=keras_rgan.MinMaxScaler([0.0], [100.0]),
+        schema=schema,
+        seed=0,
+    )
+
+
+def table_outputs(schema):
+    """A schema's decoding of fixed encoded steps (categories compared as
+    their positions in a fixed list), and their encoding back."""
+    scaler = keras_rgan.MinMaxScaler([0.0], [100.0])
+    outputs = schema.decode(tf.constant(sequences(features=6)), scaler)
+    colour = outputs.pop("colour")
+    columns = {"colour": colour, "observed": outputs["observed"]}
+    return (
+        outputs,
+        tf.argmax(tf.equal(colour[..., None], ["blue", "red", "green"]), -1),
+        schema.encode_served(outputs["sequences"], scaler, columns),
     )
 
 
@@ -235,6 +277,21 @@ CASES = {
             keras.layers.RNN(cell, return_sequences=True)
         ),
         unwrap=lambda model: model.layers[0].cell,
+    ),
+    keras_rgan.data.TableSchema: Case(
+        table_schema,
+        # Not a layer: saved as the schema of a GAN, compared on its output.
+        table_outputs,
+        wrap=table_rgan,
+        unwrap=lambda gan: gan.schema,
+    ),
+    keras_rgan.layers.OutputHeads: Case(
+        lambda: keras_rgan.layers.OutputHeads(
+            [("numeric", 1), ("categorical", 3), ("observed", 2)]
+        ),
+        lambda heads: heads(sequences(features=6) - 0.5),
+        wrap=in_sequential(6),
+        unwrap=first_layer,
     ),
     keras_rgan.MinMaxScaler: Case(
         fitted_scaler,

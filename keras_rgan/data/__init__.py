@@ -3,12 +3,13 @@
 from keras_rgan.data.checks import check_sequences
 from keras_rgan.data.pipeline import make_dataset
 from keras_rgan.data.prepared import PreparedData
+from keras_rgan.data.prepared import from_dataframe
 from keras_rgan.data.prepared import load_split
 from keras_rgan.data.prepared import prepare
 from keras_rgan.data.readers import read_csv
-from keras_rgan.data.readers import read_long_csv
 from keras_rgan.data.readers import read_npy
 from keras_rgan.data.scaling import MinMaxScaler
+from keras_rgan.data.schema import TableSchema
 from keras_rgan.data.sines import sine_waves
 from keras_rgan.data.sources import SequenceData
 from keras_rgan.data.sources import load_sequences
@@ -23,13 +24,14 @@ __all__ = [
     "check_sequences",
     "make_dataset",
     "PreparedData",
+    "from_dataframe",
     "load_split",
     "prepare",
     "DataSpec",
     "read_csv",
-    "read_long_csv",
     "read_npy",
     "MinMaxScaler",
+    "TableSchema",
     "sine_waves",
     "SequenceData",
     "load_sequences",

@@ -54,7 +54,15 @@ class PreparedData:
         return self.train.feature_names
 
     @property
+    def schema(self):
+        """The table's `TableSchema`, or None for arrays."""
+        return self.train.schema
+
+    @property
     def num_features(self):
+        """Values per step the model reads and writes."""
+        if self.schema is not None:
+            return self.schema.encoded_dim
         return self.train.sequences.shape[-1]
 
     def dataset(self):
@@ -86,7 +94,7 @@ class PreparedData:
         return self.spec.to_record(self.seed)
 
 
-def load_split(spec, seed=0):
+def load_split(spec, seed=0, frame=None):
     """The `(train, held_out)` `SequenceData` of `spec`, in original units.
 
     The last `holdout_fraction` of the sequences is held out (for windows of
@@ -111,6 +119,9 @@ def load_split(spec, seed=0):
         time_column=spec.time_column,
         tfds_split=spec.tfds_split,
         tfds_data_dir=spec.tfds_data_dir,
+        categorical_columns=spec.categorical_columns,
+        missing=spec.missing,
+        frame=frame,
     )
     if spec.conditional and data.labels is None:
         raise ValueError(
@@ -119,7 +130,9 @@ def load_split(spec, seed=0):
         )
     if not spec.conditional:
         data.labels = None
-    one_series = spec.dataset == "stocks" or spec.dataset.startswith("csv:")
+    one_series = spec.dataset == "stocks" or (
+        data.schema is not None and not spec.id_column
+    )
     overlap = -(-(spec.seq_len - 1) // spec.stride) if one_series else 0
     train, held_out = holdout_split(
         data.sequences, spec.holdout_fraction, overlap
@@ -130,12 +143,13 @@ def load_split(spec, seed=0):
     )
 
 
-def prepare(spec, seed=0):
+def prepare(spec, seed=0, frame=None):
     """Reads, splits and scales the data `spec` names, before any training.
 
     Args:
         spec: a `DataSpec`.
         seed: int. Seed of generated data (Sines) and of shuffling.
+        frame: a pandas DataFrame, for `spec.dataset == "dataframe"`.
 
     Returns:
         A `PreparedData`.
@@ -148,10 +162,10 @@ def prepare(spec, seed=0):
     """
     if spec.stream:
         return _prepare_stream(spec, seed)
-    train, held_out = load_split(spec, seed)
+    train, held_out = load_split(spec, seed, frame)
     _check_batches(spec, len(train.sequences))
     scaler = MinMaxScaler().fit(train.valid_steps())
-    scaled = scaler.transform(train.sequences)
+    scaled = train.encoded(scaler)
 
     def batches():
         return make_dataset(
@@ -175,6 +189,43 @@ def prepare(spec, seed=0):
     )
 
 
+def from_dataframe(frame, seq_len=24, seed=0, categorical=None, **options):
+    """Prepares a pandas DataFrame (one row a time step) for training, as
+    `csv:PATH` and `parquet:PATH` are prepared.
+
+    Args:
+        frame: a DataFrame.
+        seq_len: int. Steps per sequence.
+        seed: int. Shuffling seed.
+        categorical: list of str or None. Columns learned as categories
+            (`categorical_columns`).
+        **options: other `DataSpec` options: `id_column`, `time_column`,
+            `columns`, `missing`, `stride`, `batch_size`,
+            `holdout_fraction`.
+
+    Returns:
+        A `PreparedData`; `keras_rgan.RGAN.for_data(data)` builds a model
+        for it.
+
+    Example:
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"day": pd.date_range("2024-01-01", periods=60),
+    ...                       "v": range(60)})
+    >>> data = from_dataframe(frame, seq_len=8, time_column="day",
+    ...                       batch_size=16)
+    >>> data.feature_names, data.steps_per_epoch
+    (['v'], 2)
+    """
+    spec = DataSpec(
+        dataset="dataframe",
+        seq_len=seq_len,
+        categorical_columns=categorical,
+        **options,
+    )
+    return prepare(spec, seed, frame=frame)
+
+
 def _check_batches(spec, num_train):
     if num_train < spec.batch_size:
         raise ValueError(
@@ -184,19 +235,26 @@ def _check_batches(spec, num_train):
 
 
 def _prepare_stream(spec, seed):
-    """A CSV series read from disk each epoch: checked and its scaler
-    fitted in passes over the file's training rows; never held whole."""
+    """A CSV or Parquet series read from disk each epoch: its rows counted,
+    checked and its scaler fitted in passes over the file's training rows;
+    never held whole."""
     kind, _, path = spec.dataset.partition(":")
-    if kind != "csv" or spec.id_column:
+    if kind not in streaming.FILE_FORMATS or not path or spec.id_column:
         raise ValueError(
-            "stream reads one long csv:PATH series (no id_column) in chunks."
+            "--stream reads one long csv:PATH or parquet:PATH series (no "
+            "id_column) in chunks."
+        )
+    if spec.time_column or spec.categorical_columns:
+        raise ValueError(
+            "--stream reads numeric columns in file order: no time_column "
+            "or categorical_columns (load the file without --stream)."
         )
     plan = streaming.plan_split(
-        path, spec.seq_len, spec.stride, spec.holdout_fraction
+        path, spec.seq_len, spec.stride, spec.holdout_fraction, kind
     )
     _check_batches(spec, plan.train_windows)
-    stats = streaming.csv_statistics(
-        path, spec.columns, num_rows=plan.train_rows
+    stats = streaming.series_statistics(
+        path, spec.columns, num_rows=plan.train_rows, file_format=kind
     )
     scaler = MinMaxScaler(stats.data_min.tolist(), stats.data_max.tolist())
     steps = plan.train_windows // spec.batch_size
@@ -212,6 +270,7 @@ def _prepare_stream(spec, seed):
             num_rows=plan.train_rows,
             shuffle_buffer=shuffle_buffer,
             seed=seed,
+            file_format=kind,
         )
 
     first = next(iter(windows(min(256, plan.train_windows), None, 1)))

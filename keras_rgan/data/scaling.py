@@ -56,7 +56,8 @@ class MinMaxScaler:
         return None if self.data_min is None else self.data_min.shape[0]
 
     def fit(self, x):
-        """Fits the per-feature min and max over every step of `x`.
+        """Fits the per-feature min and max over every step of `x`; NaN
+        marks a missing value and is skipped.
 
         Args:
             x: array `(..., num_features)`.
@@ -68,7 +69,13 @@ class MinMaxScaler:
         if x.size == 0:
             raise ValueError("Cannot fit a scaler on empty data.")
         flat = x.reshape(-1, x.shape[-1])
-        self._set(flat.min(axis=0), flat.max(axis=0))
+        empty = np.isnan(flat).all(axis=0)
+        if empty.any():
+            raise ValueError(
+                f"Feature {int(np.argmax(empty))} has no value to fit the "
+                "scaler on (every training value is missing)."
+            )
+        self._set(np.nanmin(flat, axis=0), np.nanmax(flat, axis=0))
         return self
 
     def _check_fitted(self):

@@ -4,6 +4,7 @@ keeps to reload its data."""
 
 import dataclasses
 
+from keras_rgan.data.tables import MISSING_POLICIES
 from keras_rgan.options import OptionGroup
 from keras_rgan.options import option
 
@@ -20,15 +21,29 @@ class DataSpec(OptionGroup):
 
     dataset: str = option(
         "sines",
-        "sines | stocks | csv:PATH | npy:PATH | npz:PATH (labelled: arrays "
-        "x, labels) | tfds:NAME (a prepared TFDS image or sequence data set; "
-        "images are sequences of rows, e.g. tfds:mnist with --seq_len=28).",
+        "sines | stocks | csv:PATH | parquet:PATH (a table, one row a time "
+        "step) | npy:PATH | npz:PATH (labelled: arrays x, labels) | "
+        "tfds:NAME (a prepared TFDS image or sequence data set; images are "
+        "sequences of rows, e.g. tfds:mnist with --seq_len=28).",
     )
     seq_len: int = option(24, "Steps per sequence.")
     batch_size: int = option(128, "Global batch size.")
-    stride: int = option(1, "Steps between CSV window starts.")
+    stride: int = option(1, "Steps between table window starts.")
     columns: list[str] | None = option(
-        None, "CSV columns to use (default all)."
+        None,
+        "Table feature columns (default: every numeric column but the id "
+        "and time columns, and the --categorical_columns).",
+    )
+    categorical_columns: list[str] | None = option(
+        None,
+        "Table columns learned as categories (text or integer codes); "
+        "generated data gives them back as their text.",
+    )
+    missing: str = option(
+        "learn",
+        "Empty table cells: learn (the model learns which cells go missing "
+        "and generates the pattern), drop_sequences, or error.",
+        choices=MISSING_POLICIES,
     )
     num_sequences: int = option(
         10_000, "Number of sine sequences; at most this many of tfds:NAME."
@@ -46,12 +61,15 @@ class DataSpec(OptionGroup):
     )
     id_column: str | None = option(
         None,
-        "Long-format CSV: the column naming each row's sequence. Sequences "
-        "of different lengths are padded (and masked) or windowed to "
-        "--seq_len.",
+        "Long-format table: the column naming each row's sequence. "
+        "Sequences of different lengths are padded (and masked) or "
+        "windowed to --seq_len.",
     )
     time_column: str | None = option(
-        None, "Long-format CSV: the column ordering each sequence's steps."
+        None,
+        "Table column ordering the steps (of the series, or of each "
+        "sequence with --id_column): ISO dates, datetimes or numbers; "
+        "irregular spacing is allowed and recorded.",
     )
     tfds_split: str = option("train", "Split read from tfds:NAME.")
     tfds_data_dir: str | None = option(
@@ -61,8 +79,9 @@ class DataSpec(OptionGroup):
     )
     stream: bool = option(
         False,
-        "Stream csv:PATH from disk in chunks each epoch instead of loading "
-        "it (for files too large for memory; one series, no --id_column).",
+        "Stream csv:PATH or parquet:PATH from disk in chunks each epoch "
+        "instead of loading it (for files too large for memory; one numeric "
+        "series, no --id_column).",
     )
     shuffle_buffer: int = option(
         10_000, "Windows held for shuffling with --stream."

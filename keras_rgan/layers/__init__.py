@@ -1,8 +1,9 @@
 """Recurrent building blocks: the shared tanh projection cell, the fused LSTM
-and the backbone."""
+and the backbone; the generator's output heads."""
 
 from keras_rgan.layers.fused_lstm import FusedLSTM
 from keras_rgan.layers.fused_lstm import standard_kernels
+from keras_rgan.layers.output_heads import OutputHeads
 from keras_rgan.layers.recurrent_stack import CELLS
 from keras_rgan.layers.recurrent_stack import RecurrentStack
 from keras_rgan.layers.shared_tanh_projection_cell import (
@@ -12,6 +13,7 @@ from keras_rgan.layers.shared_tanh_projection_cell import (
 __all__ = [
     "FusedLSTM",
     "standard_kernels",
+    "OutputHeads",
     "CELLS",
     "RecurrentStack",
     "SharedTanhProjectionCell",

@@ -9,6 +9,7 @@ from keras_rgan.graph_checks import checked
 from keras_rgan.graph_checks import checked_shape
 from keras_rgan.models.discriminator import RecurrentDiscriminator
 from keras_rgan.models.gan import SequenceGAN
+from keras_rgan.models.gan import check_numeric_schema
 from keras_rgan.models.generator import RecurrentGenerator
 from keras_rgan.models.signatures import SEED
 from keras_rgan.models.signatures import endpoint
@@ -100,6 +101,7 @@ class CRGAN(SequenceGAN):
         **kwargs,
     ):
         dense_units = list(dense_units)
+        check_numeric_schema(kwargs.get("schema"), "CRGAN")
         if condition_steps and length_frequencies is not None:
             raise ValueError(
                 "Prefix conditioning (condition_steps > 0) needs fixed-length "

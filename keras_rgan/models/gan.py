@@ -47,6 +47,18 @@ def check_noise_sizes(latent_dim, sequence_latent_dim):
         )
 
 
+def check_numeric_schema(schema, model):
+    """Refuses a table with categories or missing cells for a model that
+    learns numbers only."""
+    if schema is not None and not schema.plain:
+        raise ValueError(
+            f"{model} learns numeric columns without missing cells; this "
+            "table has categorical columns or missing cells: train it with "
+            "--model=rgan (RGAN learns both), or pass --missing=drop_sequences "
+            "and leave the categorical columns out with --columns."
+        )
+
+
 def check_d_steps(d_steps):
     """`d_steps`, if it is a positive integer; else a `ValueError`.
 
@@ -107,6 +119,11 @@ class SequenceGAN(
             frequencies, the generator is told each sequence's length and its
             padded steps are zero, and the discriminator skips padded steps
             (a Keras mask), so they never reach a loss.
+        schema: a `keras_rgan.data.TableSchema` or None. For tables with
+            categorical columns or missing cells: how each step is encoded
+            (`num_features` is then its `encoded_dim`, the scaler covers
+            its numeric columns); the discriminator sees values times their
+            observed flags and serving decodes categories and flags.
 
     Example:
 
@@ -133,9 +150,18 @@ class SequenceGAN(
         label_dim=8,
         label_frequencies=None,
         length_frequencies=None,
+        schema=None,
         **kwargs,
     ):
         num_features = num_features or generator.num_features
+        scaled_features = num_features
+        if schema is not None:
+            if schema.encoded_dim != num_features:
+                raise ValueError(
+                    f"The table schema encodes {schema.encoded_dim} values "
+                    f"per step but the model makes {num_features}."
+                )
+            scaled_features = len(schema.numeric)
         if num_classes < 0:
             raise ValueError(f"num_classes must be >= 0, got {num_classes}.")
         if seq_len < 1:
@@ -143,10 +169,10 @@ class SequenceGAN(
         check_noise_sizes(latent_dim, sequence_latent_dim)
         if scaler is not None and not scaler.fitted:
             raise ValueError("The scaler must be fitted before it is given.")
-        if scaler is not None and scaler.num_features != num_features:
+        if scaler is not None and scaler.num_features != scaled_features:
             raise ValueError(
                 f"The scaler has {scaler.num_features} features but the "
-                f"model makes {num_features}."
+                f"model makes {scaled_features} numeric ones."
             )
         super().__init__(**kwargs)
         # === Players ===
@@ -165,6 +191,7 @@ class SequenceGAN(
         self.sequence_latent_dim = sequence_latent_dim
         self._num_features = num_features
         self.scaler = scaler
+        self.schema = schema
         self.seed = seed
         # === Conditions both players read ===
         self.label_condition = (
@@ -308,6 +335,8 @@ class SequenceGAN(
         For variable-length models, padded steps are zeroed and masked, so
         the discriminator skips them.
         """
+        if self.schema is not None:
+            sequences = self.schema.masked(sequences)
         mask = self.step_mask(condition, sequences)
         if mask is not None:
             sequences = sequences * mask
@@ -524,7 +553,18 @@ class SequenceGAN(
             "labels": labels if self.num_classes else None,
             "lengths": None if lengths is None else tf.cast(lengths, "int32"),
         }
-        return tf.cast(real, self.compute_dtype), condition
+        return self.canonical(tf.cast(real, self.compute_dtype), condition), (
+            condition
+        )
+
+    def canonical(self, sequences, condition):
+        """Real sequences as the players may see them: values under missing
+        cells and padded steps zeroed, so nothing stored there reaches a
+        loss (not even through the gradient penalty's interpolates)."""
+        if self.schema is not None:
+            sequences = self.schema.masked(sequences)
+        mask = self.step_mask(condition, sequences)
+        return sequences if mask is None else sequences * mask
 
     def train_step(self, data):
         real, condition = self.unpack_batch(data)
@@ -592,12 +632,14 @@ class SequenceGAN(
                 "seed": self.seed,
             }
         )
+        if self.schema is not None:
+            config["schema"] = keras.saving.serialize_keras_object(self.schema)
         return config
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("generator", "discriminator", "scaler"):
+        for key in ("generator", "discriminator", "scaler", "schema"):
             if config.get(key) is not None:
                 config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)

@@ -3,6 +3,7 @@ out."""
 
 import keras
 
+from keras_rgan.layers.output_heads import OutputHeads
 from keras_rgan.layers.recurrent_stack import RecurrentStack
 
 
@@ -22,6 +23,10 @@ class RecurrentGenerator(keras.Model):
         num_layers: int. Number of recurrent layers.
         dense_units: list of int. Tanh dense layers after the recurrent ones.
         unroll: bool. Unroll the recurrence (`RecurrentStack`).
+        output_blocks: list of `(kind, size)` or None. For tables with
+            categories or missing cells: the `OutputHeads` blocks, whose
+            sizes sum to `num_features`. None: one sigmoid over every
+            feature.
 
     Example:
 
@@ -39,6 +44,7 @@ class RecurrentGenerator(keras.Model):
         num_layers=2,
         dense_units=(),
         unroll=False,
+        output_blocks=None,
         **kwargs,
     ):
         if num_features < 1:
@@ -56,8 +62,19 @@ class RecurrentGenerator(keras.Model):
             unroll=unroll,
             name="backbone",
         )
+        self.output_heads = None
+        if output_blocks is not None:
+            self.output_heads = OutputHeads(output_blocks, name="heads")
+            if self.output_heads.width != num_features:
+                raise ValueError(
+                    f"output_blocks {output_blocks} sum to "
+                    f"{self.output_heads.width}, not num_features="
+                    f"{num_features}."
+                )
         self.output_dense = keras.layers.Dense(
-            num_features, activation="sigmoid", name="output"
+            num_features,
+            activation=None if output_blocks else "sigmoid",
+            name="output",
         )
         # === Config ===
         self.num_features = num_features
@@ -66,13 +83,17 @@ class RecurrentGenerator(keras.Model):
         self.num_layers = num_layers
         self.dense_units = list(dense_units)
         self.unroll = unroll
+        self.output_blocks = output_blocks and self.output_heads.blocks
 
     def build(self, input_shape):
         self.backbone.build(input_shape)
         self.output_dense.build(self.backbone.compute_output_shape(input_shape))
 
     def call(self, inputs, training=None):
-        return self.output_dense(self.backbone(inputs, training=training))
+        outputs = self.output_dense(self.backbone(inputs, training=training))
+        if self.output_heads is not None:
+            outputs = self.output_heads(outputs)
+        return outputs
 
     def get_config(self):
         config = super().get_config()
@@ -86,6 +107,8 @@ class RecurrentGenerator(keras.Model):
                 "unroll": self.unroll,
             }
         )
+        if self.output_blocks:
+            config["output_blocks"] = [list(b) for b in self.output_blocks]
         return config
 
     @classmethod
@@ -125,6 +148,7 @@ class LSTMGenerator(RecurrentGenerator):
         num_layers=2,
         dense_units=(),
         unroll=False,
+        output_blocks=None,
         **kwargs,
     ):
         kwargs.pop("cell", None)
@@ -135,6 +159,7 @@ class LSTMGenerator(RecurrentGenerator):
             num_layers,
             dense_units,
             unroll,
+            output_blocks,
             **kwargs,
         )
 

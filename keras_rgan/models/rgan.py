@@ -62,8 +62,12 @@ class RGAN(SequenceGAN):
             dense_units=options["dense_units"],
             unroll=recipes.unrolled(options["unroll"], seq_len),
         )
+        schema = kwargs.get("schema")
+        blocks = None if schema is None or schema.plain else schema.blocks()
         return cls(
-            generator=LSTMGenerator(num_features, **network),
+            generator=LSTMGenerator(
+                num_features, output_blocks=blocks, **network
+            ),
             discriminator=LSTMDiscriminator(
                 per_step_logits=options["per_step_logits"], **network
             ),

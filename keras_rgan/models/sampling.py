@@ -100,24 +100,44 @@ class SequenceSampling:
                 variable.assign(value)
 
     def to_original_units(self, scaled):
-        """Maps sequences from the scaled space to the data's units."""
+        """Maps sequences from the scaled space to the data's units (the
+        numeric columns, for a table schema's encoded steps)."""
+        return self.decoded(scaled)["sequences"]
+
+    def decoded(self, scaled):
+        """`{"sequences": original units}` of scaled (encoded) steps, with
+        a table schema's categories, whole-number columns and observed
+        flags (`TableSchema.decode`)."""
+        if self.schema is not None:
+            return self.schema.decode(scaled, self.scaler)
         if self.scaler is None:
-            return scaled
-        return self.scaler.inverse_transform(scaled)
+            return {"sequences": scaled}
+        return {"sequences": self.scaler.inverse_transform(scaled)}
+
+    def outputs_from_noise(self, noise, labels=None, lengths=None):
+        """What serving returns for the given noise: `sequences` in
+        original units (padded steps zero) and their `lengths`, plus any
+        table outputs (`decoded`)."""
+        batch_size = tf.shape(noise)[0]
+        if lengths is None and self.length_condition is None:
+            lengths = full_lengths(batch_size, self.seq_len)
+        condition = {"labels": labels, "lengths": lengths}
+        outputs = self.decoded(self.fake_from_noise(noise, condition))
+        mask = self.step_mask(condition, outputs["sequences"])
+        if mask is not None:
+            outputs["sequences"] = outputs["sequences"] * mask
+        if lengths is None:
+            lengths = self.length_condition.lengths(None, batch_size)
+        return {**outputs, "lengths": lengths}
 
     def sequences_from_noise(self, noise, labels=None, lengths=None):
         """Generated sequences in original units, for the given noise (and,
         for variable-length models, `lengths`: padded steps are zero)."""
-        condition = {"labels": labels, "lengths": lengths}
-        sequences = self.to_original_units(
-            self.fake_from_noise(noise, condition)
-        )
-        mask = self.step_mask(condition, sequences)
-        return sequences if mask is None else sequences * mask
+        return self.outputs_from_noise(noise, labels, lengths)["sequences"]
 
-    def generate_from_seed(self, num_samples, seed, labels=None, lengths=None):
-        """`(sequences, lengths)`: generated sequences in original units and
-        their lengths, fixed by `seed` (tensors).
+    def outputs_from_seed(self, num_samples, seed, labels=None, lengths=None):
+        """`outputs_from_noise` of noise, labels and lengths fixed by
+        `seed` (tensors).
 
         A label-conditional model draws labels from the training frequencies
         unless `labels` are given (then `num_samples` is their count); a
@@ -128,19 +148,29 @@ class SequenceSampling:
         if lengths is None:
             lengths = self.lengths_from_seed(num_samples, seed)
         noise = self.noise_from_seed(num_samples, seed)
-        return self.sequences_from_noise(noise, labels, lengths), lengths
+        return self.outputs_from_noise(noise, labels, lengths)
 
-    def discriminate(self, sequences, labels=None, lengths=None):
+    def generate_from_seed(self, num_samples, seed, labels=None, lengths=None):
+        """`(sequences, lengths)`: generated sequences in original units and
+        their lengths, fixed by `seed` (tensors); see `outputs_from_seed`.
+        """
+        outputs = self.outputs_from_seed(num_samples, seed, labels, lengths)
+        return outputs["sequences"], outputs["lengths"]
+
+    def discriminate(self, sequences, labels=None, lengths=None, columns=None):
         """The discriminator's logit per sequence, for original-unit input.
 
         Per-step logits are averaged over time (over each sequence's own
-        steps, for variable-length models). Returns `(batch,)`.
+        steps, for variable-length models). For a table schema, `columns`
+        holds each categorical column's text and the `observed` flags.
+        Returns `(batch,)`.
         """
-        scaled = (
-            sequences
-            if self.scaler is None
-            else self.scaler.transform(sequences)
-        )
+        if self.schema is not None:
+            scaled = self.schema.encode_served(sequences, self.scaler, columns)
+        elif self.scaler is None:
+            scaled = sequences
+        else:
+            scaled = self.scaler.transform(sequences)
         condition = {"labels": labels, "lengths": lengths}
         logits = self.discriminator_logits(scaled, condition)
         logits = tf.reshape(logits, [tf.shape(logits)[0], -1])

@@ -49,10 +49,13 @@ class ServingSignatures:
         noise_spec = tf.TensorSpec(
             (None, self.seq_len, self.noise_dim), tf.float32, name="noise"
         )
+        numeric = self.num_features
+        table_specs = []
+        if self.schema is not None:
+            numeric = len(self.schema.numeric)
+            table_specs = self.schema.served_specs(self.seq_len)
         sequences_spec = tf.TensorSpec(
-            (None, self.seq_len, self.num_features),
-            tf.float32,
-            name="sequences",
+            (None, self.seq_len, numeric), tf.float32, name="sequences"
         )
         condition_specs = [c.serving_spec() for c in self.conditions]
 
@@ -60,32 +63,26 @@ class ServingSignatures:
             num_samples = checked(
                 inputs["num_samples"], 1, max_num_samples, "num_samples"
             )
-            sequences, lengths = self.generate_from_seed(
-                num_samples, inputs["seed"]
-            )
-            return {"sequences": sequences, "lengths": lengths}
+            return self.outputs_from_seed(num_samples, inputs["seed"])
 
         def generate_from_noise(inputs):
             noise = checked_shape(
                 inputs["noise"], [self.seq_len, self.noise_dim], "noise"
             )
             condition = self._served_conditions(inputs, tf.shape(noise)[0])
-            lengths = condition.get("lengths")
-            if lengths is None:
-                lengths = full_lengths(tf.shape(noise)[0], self.seq_len)
-            return {
-                "sequences": self.sequences_from_noise(noise, **condition),
-                "lengths": lengths,
-            }
+            return self.outputs_from_noise(noise, **condition)
 
         def discriminate(inputs):
             sequences = checked_shape(
-                inputs["sequences"],
-                [self.seq_len, self.num_features],
-                "sequences",
+                inputs["sequences"], [self.seq_len, numeric], "sequences"
             )
             condition = self._served_conditions(inputs, tf.shape(sequences)[0])
-            return {"logits": self.discriminate(sequences, **condition)}
+            columns = {spec.name: inputs[spec.name] for spec in table_specs}
+            return {
+                "logits": self.discriminate(
+                    sequences, columns=columns, **condition
+                )
+            }
 
         num_samples_spec = tf.TensorSpec((), tf.int32, name="num_samples")
         signatures = {
@@ -102,7 +99,7 @@ class ServingSignatures:
             generate_from_noise, [noise_spec] + condition_specs
         )
         signatures["discriminate"] = endpoint(
-            discriminate, [sequences_spec] + condition_specs
+            discriminate, [sequences_spec] + table_specs + condition_specs
         )
         return signatures
 
@@ -128,9 +125,6 @@ class ServingSignatures:
                 tf.shape(labels)[0], 1, max_num_samples, "the labels count"
             )
             labels = self.label_condition.check_served(labels, count)
-            sequences, lengths = self.generate_from_seed(
-                count, inputs["seed"], labels
-            )
-            return {"sequences": sequences, "lengths": lengths}
+            return self.outputs_from_seed(count, inputs["seed"], labels)
 
         return generate_with_labels

@@ -9,6 +9,7 @@ from keras_rgan import losses
 from keras_rgan import recipes
 from keras_rgan.models.discriminator import RecurrentDiscriminator
 from keras_rgan.models.gan import SequenceGAN
+from keras_rgan.models.gan import check_numeric_schema
 from keras_rgan.models.generator import RecurrentGenerator
 
 PHASES = ("embedding", "supervised", "joint")
@@ -112,6 +113,7 @@ class TimeGAN(SequenceGAN):
                 "TimeGAN takes neither labels nor variable lengths; use RGAN "
                 "or CRGAN for label-conditional or variable-length data."
             )
+        check_numeric_schema(kwargs.get("schema"), "TimeGAN")
         if embedding_epochs < 0 or supervised_epochs < 0:
             raise ValueError(
                 "embedding_epochs and supervised_epochs must be >= 0, got "

@@ -30,7 +30,8 @@ def test_csv_reads_all_or_chosen_columns(tmp_path):
         ("a,b\n1,2\n", ["c"], r"Column\(s\) \['c'\] not found"),
         ("a,b\n", None, "no data rows"),
         ("", None, "is empty"),
-        ("a,b\n1,2,3\n", None, "Row 2 .* has 3 fields"),
+        ("a,b\n1,2,3\n", None, "more fields than its header"),
+        ("a,b\n1,\n", None, "Column 'b' .* has an empty cell at row 2"),
     ],
 )
 def test_csv_errors_name_the_problem(tmp_path, text, columns, message):
@@ -113,5 +114,5 @@ def test_npy_content_errors(tmp_path, array, message):
 
 
 def test_unknown_spec_is_named():
-    with pytest.raises(ValueError, match="Unknown dataset 'parquet:x'"):
-        load_sequences("parquet:x")
+    with pytest.raises(ValueError, match="Unknown dataset 'hdf5:x'"):
+        load_sequences("hdf5:x")

@@ -1,0 +1,232 @@
+"""GANs of users' tables: categories, whole numbers, missing cells, time."""
+
+import json
+import os
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+import tensorflow as tf
+
+import keras_rgan
+from keras_rgan import config as config_lib
+from keras_rgan import train_lib
+from tests import helpers
+
+SEQ_LEN = 8
+
+
+def long_table(num_sequences=50, seed=0):
+    """Sequences of 6 to 14 daily steps: a number with 5% of its cells
+    missing in blocks, a whole-number count, and a text category."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for i in range(num_sequences):
+        length = int(rng.integers(6, 15))
+        x = np.cumsum(rng.normal(size=length)) + i % 5
+        start = int(rng.integers(0, length))
+        if rng.random() < 0.3:
+            x[start : start + 3] = np.nan
+        frames.append(
+            pd.DataFrame(
+                {
+                    "patient": f"p{i}",
+                    "day": pd.date_range("2024-03-01", periods=length)
+                    + pd.Timedelta(days=int(rng.integers(0, 30))),
+                    "x": x,
+                    "count": rng.poisson(3, length),
+                    "state": rng.choice(["rest", "walk", "run"], length),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def prepared(frame=None, batch_size=16):
+    return keras_rgan.data.from_dataframe(
+        long_table() if frame is None else frame,
+        seq_len=SEQ_LEN,
+        id_column="patient",
+        time_column="day",
+        categorical=["state"],
+        batch_size=batch_size,
+    )
+
+
+def table_gan(data, seed=0):
+    keras.utils.set_random_seed(seed)
+    return keras_rgan.RGAN.for_data(
+        data, units=4, num_layers=1, d_steps=1, seed=seed, train_steps=20
+    )
+
+
+def test_the_table_is_encoded_as_the_schema_says():
+    data = prepared()
+    schema = data.schema
+    assert data.feature_names == ["x", "count", "state"]
+    assert schema.blocks() == [
+        ("numeric", 2),
+        ("categorical", 3),
+        ("observed", 3),
+    ]
+    assert schema.categorical == [["state", ["rest", "run", "walk"]]]
+    assert schema.integer_grids == {"count": [0, 1]}
+    assert schema.time["kind"] == "datetime"
+    assert schema.time["step"] == 86400e9
+    batch = next(iter(data.dataset()))
+    assert batch["sequences"].shape == (16, SEQ_LEN, schema.encoded_dim)
+
+
+def test_trains_round_trips_and_serves_categories_as_text(tmp_path):
+    data = prepared()
+    gan = table_gan(data)
+    history = gan.fit(data.dataset(), epochs=2, verbose=0)
+    assert np.isfinite(history.history["d_loss"]).all()
+    outputs = gan.outputs_from_seed(5, 7)
+    assert outputs["state"].dtype == tf.string
+    assert set(outputs["state"].numpy().ravel()) <= {b"rest", b"run", b"walk"}
+    assert outputs["count"].dtype == tf.int64
+    np.testing.assert_array_equal(
+        outputs["sequences"][..., 1].numpy(), outputs["count"].numpy()
+    )
+    assert outputs["observed"].dtype == tf.bool
+    assert outputs["observed"].shape == (5, SEQ_LEN, 3)
+    assert np.isfinite(outputs["sequences"].numpy()).all()
+
+    restored = helpers.keras_round_trip(gan, tmp_path)
+    again = restored.outputs_from_seed(5, 7)
+    for key in outputs:
+        np.testing.assert_array_equal(outputs[key].numpy(), again[key].numpy())
+
+    path = keras_rgan.export_saved_model(
+        gan, str(tmp_path / "export"), feature_names=data.feature_names
+    )
+    code = f"""
+import json, tensorflow as tf, sys
+model = tf.saved_model.load({path!r})
+out = model.signatures["serving_default"](
+    num_samples=tf.constant(5), seed=tf.constant(7, tf.int64))
+logits = model.signatures["discriminate"](
+    sequences=out["sequences"], state=out["state"], observed=out["observed"],
+    lengths=out["lengths"])
+print(json.dumps({{
+    "state": [s.decode() for s in out["state"].numpy().ravel()],
+    "count_dtype": out["count"].dtype.name,
+    "observed": out["observed"].numpy().tolist(),
+    "logits": logits["logits"].numpy().tolist(),
+    "sequences": out["sequences"].numpy().tolist(),
+    "imported": "keras_rgan" in sys.modules,
+}}))
+"""
+    result = helpers.run_python(code)
+    assert result.returncode == 0, result.stderr[-3000:]
+    served = json.loads(result.stdout.strip().splitlines()[-1])
+    assert not served["imported"]
+    assert served["state"] == [
+        s.decode() for s in outputs["state"].numpy().ravel()
+    ]
+    assert served["count_dtype"] == "int64"
+    assert served["observed"] == outputs["observed"].numpy().tolist()
+    columns = {"state": outputs["state"], "observed": outputs["observed"]}
+    np.testing.assert_allclose(
+        served["logits"],
+        gan.discriminate(
+            np.array(served["sequences"], "float32"),
+            lengths=outputs["lengths"],
+            columns=columns,
+        ).numpy(),
+        rtol=1e-4,
+        atol=1e-5,
+    )
+
+
+def test_trains_on_two_replicas(mirrored_strategy):
+    data = prepared()
+    with mirrored_strategy.scope():
+        gan = table_gan(data)
+    history = gan.fit(data.dataset(), epochs=1, verbose=0)
+    assert np.isfinite(history.history["g_loss"]).all()
+
+
+def test_missing_cells_padding_and_encodings_never_leak():
+    """What is stored under a missing cell, a padded step or the category
+    of a missing cell leaves the discriminator's logits and both losses
+    bit-identical."""
+    data = prepared()
+    batch = next(iter(data.dataset()))
+    encoded = batch["sequences"].numpy()
+    lengths = batch["lengths"].numpy()
+    schema = data.schema
+    observed = encoded[..., -3:] > 0.5
+    assert not observed.all(), "the test table must have missing cells"
+    padded = np.arange(SEQ_LEN)[None, :] >= lengths[:, None]
+    assert padded.any(), "the test table must have padded steps"
+    changed = encoded.copy()
+    rng = np.random.default_rng(1)
+    noise = rng.uniform(size=changed.shape).astype("float32")
+    value_flags = schema.value_flags(tf.constant(encoded)).numpy()
+    hidden = (value_flags == 0) | padded[..., None]
+    changed[hidden] = noise[hidden]
+    assert (changed != encoded).any()
+
+    gan = table_gan(data)
+    condition = {"lengths": batch["lengths"]}
+    np.testing.assert_array_equal(
+        gan.judge(tf.constant(encoded), condition).numpy(),
+        gan.judge(tf.constant(changed), condition).numpy(),
+    )
+    logs = []
+    for sequences in (encoded, changed):
+        gan = table_gan(data)
+        logs.append(
+            gan.train_on_batch(
+                {"sequences": sequences, "lengths": lengths}, return_dict=True
+            )
+        )
+    assert logs[0] == logs[1]
+
+
+@pytest.mark.parametrize("model", ["crgan", "timegan"])
+def test_models_of_numbers_refuse_categories_and_missing_cells(model):
+    frame = long_table().drop(columns=["patient", "day"])
+    data = keras_rgan.data.from_dataframe(
+        frame, seq_len=SEQ_LEN, categorical=["state"], batch_size=16
+    )
+    cls = {"crgan": keras_rgan.CRGAN, "timegan": keras_rgan.TimeGAN}[model]
+    with pytest.raises(ValueError, match="--model=rgan"):
+        cls.for_data(data, train_steps=10)
+
+
+def test_a_series_with_gaps_trains_from_a_csv(tmp_path):
+    """A timestamped single series with empty cells, read from CSV."""
+    rng = np.random.default_rng(0)
+    days = pd.bdate_range("2020-01-01", periods=400)
+    frame = pd.DataFrame(
+        {
+            "Date": days.strftime("%Y-%m-%d"),
+            "Open": 100 + np.cumsum(rng.normal(size=400)),
+            "Volume": rng.integers(1000, 5000, 400),
+        }
+    )
+    frame.loc[50:60, "Open"] = np.nan
+    path = tmp_path / "prices.csv"
+    frame.sample(frac=1.0, random_state=0).to_csv(path, index=False)
+    config = config_lib.TrainConfig.from_options(
+        dataset=f"csv:{path}",
+        time_column="Date",
+        seq_len=SEQ_LEN,
+        batch_size=32,
+        units=4,
+        num_layers=1,
+        epochs=1,
+        verbose=0,
+        export_dir=str(tmp_path / "export"),
+    )
+    result = train_lib.train(config)
+    assert result.feature_names == ["Open", "Volume"]
+    assert result.model.schema.time["frequency"] == "B"
+    outputs = result.model.outputs_from_seed(3, 0)
+    assert outputs["Volume"].dtype == tf.int64
+    assert outputs["observed"].shape == (3, SEQ_LEN, 2)
+    assert os.path.isdir(result.export_path)
