@@ -51,7 +51,7 @@ QUICK_PLAN_S = {
     "train_step": 75,
     "fused_lstm": 20,
     "generation": 15,
-    "memory_scale": 70,
+    "memory_scale": 125,
     "peers": 145,
     "time_to_quality": 5,
 }

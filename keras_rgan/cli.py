@@ -40,7 +40,9 @@ _NUM_SAMPLES = flags.DEFINE_integer(
 _OUTPUT = flags.DEFINE_string(
     "output",
     None,
-    "Output FILE.npy or FILE.csv (never overwritten). Required.",
+    "Output FILE.npy (the padded numeric array), FILE.csv or FILE.parquet "
+    "(your table's columns, long format, written in chunks); never "
+    "overwritten. Required.",
 )
 _OUTPUT_DIR = flags.DEFINE_string(
     "output_dir", None, "Folder for scores.json and the plots. Required."
@@ -48,7 +50,7 @@ _OUTPUT_DIR = flags.DEFINE_string(
 
 COMMANDS = {
     "train": "Train a model and export it as the next version.",
-    "generate": "Generate sequences from an export to a .npy or .csv file.",
+    "generate": "Generate sequences from an export to .npy, .csv or .parquet.",
     "evaluate": "Score an export against its data: scores.json and plots.",
 }
 _USAGE = {
@@ -225,7 +227,9 @@ def _generate():
     if not _SAVED_MODEL.value:
         raise CommandError("--saved_model is required.")
     if not _OUTPUT.value:
-        raise CommandError("--output is required (FILE.npy or FILE.csv).")
+        raise CommandError(
+            "--output is required (FILE.npy, FILE.csv or FILE.parquet)."
+        )
     try:
         generate_lib.check_request(
             _SAVED_MODEL.value, _NUM_SAMPLES.value, _OUTPUT.value

@@ -11,6 +11,7 @@ import tensorflow as tf
 from keras_rgan import evaluation
 from keras_rgan.data.prepared import load_split
 from keras_rgan.data.scaling import MinMaxScaler
+from keras_rgan.data.schema import TableSchema
 from keras_rgan.data.spec import DataSpec
 from keras_rgan.export import read_metadata
 
@@ -87,10 +88,12 @@ def load_real_data(metadata, dataset=None):
     train, held_out = load_split(
         DataSpec.from_record(recorded), recorded.get("seed", 0)
     )
-    if train.sequences.shape[-1] != metadata["num_features"]:
+    schema = metadata.get("schema")
+    expected = len(schema["numeric"]) if schema else metadata["num_features"]
+    if train.sequences.shape[-1] != expected:
         raise ValueError(
             f"The data has {train.sequences.shape[-1]} features but the model "
-            f"makes {metadata['num_features']}."
+            f"makes {expected}."
         )
     return train, held_out
 
@@ -137,9 +140,10 @@ class _Synthetic:
     sequences: np.ndarray
     labels: np.ndarray | None
     lengths: np.ndarray | None
+    columns: dict = dataclasses.field(default_factory=dict)
 
 
-def _generate(loaded, train_data, num_samples, seed):
+def _generate(loaded, train_data, num_samples, seed, metadata_schema=None):
     """Generates `num_samples` sequences with the export's signatures: one
     per drawn training label for label-conditional exports, so that real
     and synthetic sets have the same class balance and known labels."""
@@ -157,7 +161,55 @@ def _generate(loaded, train_data, num_samples, seed):
             num_samples=tf.constant(num_samples, tf.int32), seed=seed_tensor
         )
     lengths = outputs["lengths"].numpy() if "lengths" in inputs else None
-    return _Synthetic(outputs["sequences"].numpy(), labels, lengths)
+    columns = {
+        name: outputs[name].numpy()
+        for name in inputs
+        if name not in ("sequences", "labels", "lengths") and name in outputs
+    }
+    if "attributes" in inputs:  # A table's static attributes, encoded.
+        schema = TableSchema.from_config(metadata_schema)
+        columns["attributes"] = schema.encode_served_attributes(
+            {name: outputs[name] for name in schema.attribute_names}
+        ).numpy()
+    return _Synthetic(outputs["sequences"].numpy(), labels, lengths, columns)
+
+
+def _real_columns(schema, data):
+    """The discriminate inputs of real table data: each categorical
+    column's text, the observed flags and the encoded attributes."""
+    columns = {}
+    if data.static is not None:
+        columns["attributes"] = schema.encode_attributes(
+            data.static.values, data.static.codes
+        )
+    for k, (name, categories) in enumerate(schema.categorical):
+        codes = np.maximum(data.codes[..., k], 0)
+        columns[name] = np.asarray(categories, object)[codes].astype(bytes)
+    if schema.missing:
+        observed = data.observed
+        if observed is None:
+            shape = data.sequences.shape[:-1] + (len(schema.column_names),)
+            observed = np.ones(shape, bool)
+        columns["observed"] = observed
+    return columns
+
+
+def _table_features(schema, scaler, sequences, columns):
+    """What the scores compare for a table with categories or missing
+    cells: its encoding with every value times its observed flag, so only
+    observed values count (categories one-hot, flags included)."""
+    encoded = schema.encode_served(
+        tf.constant(sequences, tf.float32), scaler, columns
+    )
+    return schema.masked(encoded).numpy()
+
+
+def _observed_only(schema, sequences, columns):
+    """Numeric sequences with NaN where a value was not observed (plots)."""
+    if not schema.missing:
+        return sequences
+    flags = columns["observed"][..., : sequences.shape[-1]]
+    return np.where(flags, sequences, np.nan)
 
 
 def _scores(config, train_data, held_out_data, synthetic, scaler):
@@ -197,7 +249,9 @@ def _scores(config, train_data, held_out_data, synthetic, scaler):
     return scores
 
 
-def _saliency(config, loaded, train_data, synthetic, out, names):
+def _saliency(
+    config, loaded, train_data, synthetic, out, names, real_columns=None
+):
     """Integrated gradients of the export's discriminator for real and
     generated sequences: `saliency.npz` and `saliency.png`."""
     train = train_data.sequences
@@ -205,8 +259,8 @@ def _saliency(config, loaded, train_data, synthetic, out, names):
     discriminate = loaded.signatures["discriminate"]
     real_lengths = None if synthetic.lengths is None else train_data.lengths
 
-    def logit_fn_of(labels, lengths):
-        extra = {}
+    def logit_fn_of(labels, lengths, columns):
+        extra = {name: value[:count] for name, value in columns.items()}
         if labels is not None:
             extra["labels"] = tf.constant(labels[:count], tf.int32)
         if lengths is not None:
@@ -216,14 +270,19 @@ def _saliency(config, loaded, train_data, synthetic, out, names):
     baseline = train.mean(axis=0, keepdims=True)
     real, fake = (
         evaluation.integrated_gradients(
-            logit_fn_of(labels, lengths),
+            logit_fn_of(labels, lengths, columns),
             sequences[:count],
             baseline,
             batch_size=max(count, 1),
         )
-        for sequences, labels, lengths in (
-            (train, train_data.labels, real_lengths),
-            (synthetic.sequences, synthetic.labels, synthetic.lengths),
+        for sequences, labels, lengths, columns in (
+            (train, train_data.labels, real_lengths, real_columns or {}),
+            (
+                synthetic.sequences,
+                synthetic.labels,
+                synthetic.lengths,
+                synthetic.columns,
+            ),
         )
     )
     np.savez(out("saliency.npz"), real=real, synthetic=fake)
@@ -250,7 +309,35 @@ def evaluate(config):
     ) or MinMaxScaler().fit(train_data.valid_steps())
     num_samples = config.num_samples or len(train)
     loaded = tf.saved_model.load(config.saved_model)
-    synthetic = _generate(loaded, train_data, num_samples, config.seed)
+    synthetic = _generate(
+        loaded, train_data, num_samples, config.seed, metadata.get("schema")
+    )
+    schema = metadata.get("schema")
+    schema = None if schema is None else TableSchema.from_config(schema)
+    scored, scores_scaler = (train_data, held_out_data, synthetic), scaler
+    plotted = train, synthetic.sequences
+    real_columns = {} if schema is None else _real_columns(schema, train_data)
+    if schema is not None and not schema.plain:
+        # Scores and plots use observed values only.
+        held_out_columns = _real_columns(schema, held_out_data)
+        plotted = (
+            _observed_only(schema, train, real_columns),
+            _observed_only(schema, synthetic.sequences, synthetic.columns),
+        )
+        scored = tuple(
+            dataclasses.replace(
+                data,
+                sequences=_table_features(
+                    schema, scaler, data.sequences, columns
+                ),
+            )
+            for data, columns in (
+                (train_data, real_columns),
+                (held_out_data, held_out_columns),
+                (synthetic, synthetic.columns),
+            )
+        )
+        scores_scaler = None  # The features are scaled already.
     recorded = (metadata.get("data") or {}).get("dataset")
     scores = {
         "saved_model": os.path.abspath(config.saved_model),
@@ -259,24 +346,26 @@ def evaluate(config):
         "num_held_out": len(held_out_data.sequences),
         "num_samples": num_samples,
         "seed": config.seed,
-        **_scores(config, train_data, held_out_data, synthetic, scaler),
+        **_scores(config, *scored, scores_scaler),
     }
     os.makedirs(config.output_dir, exist_ok=True)
     out = lambda name: os.path.join(config.output_dir, name)  # noqa: E731
     names = metadata.get("feature_names")
     evaluation.plot_embeddings(
-        train, synthetic.sequences, out("embeddings.png"), seed=config.seed
+        scored[0].sequences,
+        scored[2].sequences,
+        out("embeddings.png"),
+        seed=config.seed,
     )
     evaluation.plot_sequences(
-        train,
-        synthetic.sequences,
+        *plotted,
         out("sequences.png"),
         names,
         seed=config.seed,
     )
     if metadata.get("history"):
         evaluation.plot_history(metadata["history"], out("history.png"))
-    _saliency(config, loaded, train_data, synthetic, out, names)
+    _saliency(config, loaded, train_data, synthetic, out, names, real_columns)
     with open(out(SCORES_FILE), "w") as f:
         json.dump(scores, f, indent=2)
     return scores, _format_table(scores)

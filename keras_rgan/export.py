@@ -49,9 +49,10 @@ def existing_versions(export_dir):
     )
 
 
-def _metadata(model, feature_names, extra):
+def _metadata(model, feature_names, extra, max_num_samples):
     return {
         **(extra or {}),
+        "max_num_samples": max_num_samples,
         "keras_rgan_version": __version__,
         "model": type(model).__name__,
         "seq_len": model.seq_len,
@@ -186,7 +187,12 @@ def export_saved_model(
         os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
         with open(metadata_path, "w") as f:
             json.dump(
-                {**_metadata(model, feature_names, metadata), "warmup": warmup},
+                {
+                    **_metadata(
+                        model, feature_names, metadata, max_num_samples
+                    ),
+                    "warmup": warmup,
+                },
                 f,
                 indent=2,
             )

@@ -48,7 +48,16 @@ def checked_batch(values, low, high, name, batch_size):
     >>> checked_batch(tf.constant([1, 2]), 1, 4, "lengths", 2).numpy()
     array([1, 2], dtype=int32)
     """
-    values = checked(values, low, high, name)
+    return checked_count(checked(values, low, high, name), name, batch_size)
+
+
+def checked_count(values, name, batch_size):
+    """`values`, after a graph check of one entry per sequence of a batch
+    of `batch_size`.
+
+    >>> checked_count(tf.zeros((2, 3)), "attributes", 2).shape
+    TensorShape([2, 3])
+    """
     check = tf.debugging.assert_equal(
         tf.shape(values)[0],
         batch_size,

@@ -154,7 +154,7 @@ def bad_inputs(tmp_path):
         ),
         (
             ["train", "--time_column=t"],
-            "id_column, time_column and categorical_columns apply to tables",
+            "static_columns and label_column apply to tables",
         ),
         (
             [

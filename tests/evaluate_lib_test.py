@@ -157,3 +157,44 @@ def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
     assert np.isfinite(saliency["synthetic"]).all()
     for name in ("embeddings.png", "sequences.png", "saliency.png"):
         assert os.path.getsize(tmp_path / "out" / name) > 0
+
+
+def test_evaluate_scores_a_table_on_observed_values(tmp_path):
+    """A table with gaps, a category and static attributes: scores,
+    plots and saliency run, on observed values only."""
+    from tests.models.table_model_test import attribute_table
+
+    frame = attribute_table(num_sequences=80)
+    frame.loc[frame.index % 7 == 0, "x"] = np.nan
+    path = tmp_path / "machines.parquet"
+    frame.to_parquet(path)
+    config = train_lib.TrainConfig.from_options(
+        dataset=f"parquet:{path}",
+        id_column="machine",
+        time_column="t",
+        categorical_columns=["state"],
+        static_columns=["age", "weight"],
+        label_column="model",
+        seq_len=8,
+        batch_size=32,
+        epochs=1,
+        units=4,
+        d_steps=1,
+        export_dir=str(tmp_path / "export"),
+        verbose=0,
+    )
+    export_path = train_lib.train(config).export_path
+    out = str(tmp_path / "out")
+    scores, _ = evaluate_lib.evaluate(
+        evaluate_lib.EvaluateConfig(
+            saved_model=export_path,
+            output_dir=out,
+            num_samples=64,
+            saliency_samples=4,
+        )
+    )
+    assert 0.0 <= scores["discriminative"] <= 0.5
+    assert "mmd" in scores and "memorisation" in scores
+    saliency = np.load(os.path.join(out, "saliency.npz"))
+    assert saliency["real"].shape == (4, 8, 1)
+    assert os.path.getsize(os.path.join(out, "sequences.png")) > 1000

@@ -40,7 +40,11 @@ def smaller(code, replacements, where):
 
 
 def quick_start():
-    return python_blocks()[0]
+    return block_with(README, "sine_waves")
+
+
+def table_example():
+    return block_with(README, "from_dataframe")
 
 
 def serving_example():
@@ -89,3 +93,28 @@ def test_every_python_block_of_the_docs_is_run_by_a_test():
                 f"{os.path.relpath(page, ROOT)} has a python block no test "
                 f"runs (fence fragments without a language):\n{code[:200]}"
             )
+
+
+def test_the_table_example_trains_and_gives_a_table_back():
+    code = smaller(
+        table_example(),
+        [
+            ("range(400)", "range(40)"),
+            ("400)", "40)"),
+            ("12_000", "1_200"),
+            ("epochs=20", "epochs=1"),
+            ("1_000, seed", "5, seed"),
+        ],
+        "README table example",
+    )
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    synthetic = namespace["synthetic"]
+    assert list(synthetic.columns) == [
+        "patient",
+        "day",
+        "age_group",
+        "heart_rate",
+        "activity",
+    ]
+    assert synthetic["patient"].nunique() == 5

@@ -7,7 +7,13 @@ from keras_rgan.data.windowing import step_mask
 
 
 def make_dataset(
-    x, batch_size, seed=None, shuffle=True, labels=None, lengths=None
+    x,
+    batch_size,
+    seed=None,
+    shuffle=True,
+    labels=None,
+    lengths=None,
+    attributes=None,
 ):
     """Builds a shuffled, batched, prefetched `tf.data.Dataset` of sequences.
 
@@ -25,6 +31,9 @@ def make_dataset(
         lengths: int array `(n,)` or None. For variable-length sequences:
             each one's length. The sequences then come as a dict
             `{"sequences", "lengths"}`, with steps past each length zeroed.
+        attributes: float32 `(n, attribute_dim)` or None. Encoded static
+            attributes per sequence (a table's `static_columns`); the
+            sequences then come as a dict with `"attributes"`.
 
     Returns:
         A `tf.data.Dataset` yielding float32 `(batch_size, seq_len, features)`
@@ -39,6 +48,7 @@ def make_dataset(
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be positive, got {batch_size}.")
+    count = len(x)
     if len(x) < batch_size:
         raise ValueError(
             f"Only {len(x)} sequences, fewer than batch_size={batch_size}: "
@@ -59,12 +69,20 @@ def make_dataset(
             "sequences": x * step_mask(lengths, x.shape[1])[..., None],
             "lengths": lengths.astype("int32"),
         }
+    if attributes is not None:
+        if len(attributes) != count:
+            raise ValueError(
+                f"{len(attributes)} attribute rows for {count} sequences."
+            )
+        if not isinstance(x, dict):
+            x = {"sequences": x}
+        x["attributes"] = np.asarray(attributes, np.float32)
     dataset = tf.data.Dataset.from_tensor_slices(
         x if labels is None else (x, labels.astype("int32"))
     )
     if shuffle:
         dataset = dataset.shuffle(
-            len(x), seed=seed, reshuffle_each_iteration=True
+            count, seed=seed, reshuffle_each_iteration=True
         )
     dataset = dataset.batch(batch_size, drop_remainder=True)
     return dataset.prefetch(tf.data.AUTOTUNE)

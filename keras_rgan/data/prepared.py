@@ -86,6 +86,8 @@ class PreparedData:
         if labels is None:
             return 0, None
         num_classes = int(labels.max()) + 1
+        if self.schema is not None and self.schema.label is not None:
+            num_classes = len(self.schema.label[1])
         counts = np.bincount(labels, minlength=num_classes)
         return num_classes, (counts / counts.sum()).tolist()
 
@@ -122,13 +124,15 @@ def load_split(spec, seed=0, frame=None):
         categorical_columns=spec.categorical_columns,
         missing=spec.missing,
         frame=frame,
+        static_columns=spec.static_columns,
+        label_column=spec.label_column,
     )
     if spec.conditional and data.labels is None:
         raise ValueError(
             f"--conditional needs labelled data; {spec.dataset} has no "
             "labels (use npz:PATH with arrays x and labels)."
         )
-    if not spec.conditional:
+    if not spec.conditional and not spec.label_column:
         data.labels = None
     one_series = spec.dataset == "stocks" or (
         data.schema is not None and not spec.id_column
@@ -166,6 +170,9 @@ def prepare(spec, seed=0, frame=None):
     _check_batches(spec, len(train.sequences))
     scaler = MinMaxScaler().fit(train.valid_steps())
     scaled = train.encoded(scaler)
+    if train.static is not None and train.static.numeric:
+        train.schema.fit_attributes(train.static.values)
+    attributes = train.encoded_attributes()
 
     def batches():
         return make_dataset(
@@ -174,6 +181,7 @@ def prepare(spec, seed=0, frame=None):
             seed=seed,
             labels=train.labels,
             lengths=train.lengths,
+            attributes=attributes,
         )
 
     return PreparedData(

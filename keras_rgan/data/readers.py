@@ -1,6 +1,5 @@
 """Readers that turn files into NumPy arrays, checking them on the way in."""
 
-
 import numpy as np
 
 from keras_rgan.data import tables

@@ -7,6 +7,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_rgan.data.scaling import EPSILON
+
 # Served inputs and outputs; a column may not take one of these names.
 RESERVED = ("sequences", "lengths", "observed", "logits", "noise", "seed")
 
@@ -33,6 +35,11 @@ class TableSchema:
         time: dict or None. The data's `TimeAxis` (to continue timestamps
             in generated tables).
         id_column: str or None. The id column of a long-format table.
+        static: dict or None. Per-sequence attributes: `numeric` and
+            `categorical` (`[name, categories]` pairs) columns, the
+            `integer_grids` of whole-number ones and the `ranges`
+            (`[min, max]` of each numeric one, fitted on training data).
+        label: `[name, categories]` of the label column, or None.
 
     Example:
 
@@ -49,6 +56,8 @@ class TableSchema:
         missing=False,
         time=None,
         id_column=None,
+        static=None,
+        label=None,
     ):
         self.numeric = list(numeric)
         self.categorical = [[name, list(v)] for name, v in categorical]
@@ -68,6 +77,26 @@ class TableSchema:
         self.missing = bool(missing)
         self.time = time
         self.id_column = id_column
+        self.static = None
+        if static is not None:
+            self.static = {
+                "numeric": list(static["numeric"]),
+                "categorical": [
+                    [name, list(v)] for name, v in static["categorical"]
+                ],
+                "integer_grids": {
+                    name: [int(a), int(b)]
+                    for name, (a, b) in static.get("integer_grids", {}).items()
+                },
+                "ranges": static.get("ranges"),
+            }
+        self.label = None if label is None else [label[0], list(label[1])]
+        taken = set(RESERVED) & set(self.attribute_names)
+        if taken:
+            raise ValueError(
+                f"Column name(s) {sorted(taken)} are the names of served "
+                "outputs; rename them in the table."
+            )
 
     @property
     def column_names(self):
@@ -82,6 +111,26 @@ class TableSchema:
     def plain(self):
         """Whether the encoding is just the scaled numbers."""
         return not self.categorical and not self.missing
+
+    @property
+    def attribute_names(self):
+        """Static column names: numeric, then categorical."""
+        if self.static is None:
+            return []
+        categorical = [name for name, _ in self.static["categorical"]]
+        return self.static["numeric"] + categorical
+
+    def attribute_blocks(self):
+        """`[(kind, size)]` of the encoded attributes (empty: none)."""
+        if self.static is None:
+            return []
+        blocks = []
+        if self.static["numeric"]:
+            blocks.append(("numeric", len(self.static["numeric"])))
+        blocks += [
+            ("categorical", len(v)) for _, v in self.static["categorical"]
+        ]
+        return blocks
 
     def blocks(self):
         """`[(kind, size)]` of the encoded step, in order."""
@@ -113,6 +162,28 @@ class TableSchema:
                     scaled.shape[:-1] + (len(self.column_names),), bool
                 )
             parts.append(observed)
+        return np.concatenate(parts, axis=-1).astype(np.float32)
+
+    def fit_attributes(self, values):
+        """Fits the numeric attributes' `[min, max]` on training `values`
+        `(n, numeric)`."""
+        self.static["ranges"] = [
+            [float(values[:, k].min()), float(values[:, k].max())]
+            for k in range(values.shape[1])
+        ]
+
+    def _ranges(self):
+        ranges = np.asarray(self.static["ranges"] or np.zeros((0, 2)))
+        low = ranges[:, 0].astype(np.float32)
+        return low, (ranges[:, 1] - ranges[:, 0] + EPSILON).astype(np.float32)
+
+    def encode_attributes(self, values, codes):
+        """float32 `(n, attribute_dim)` of numeric attribute `values` in
+        original units and categorical attribute `codes`."""
+        low, span = self._ranges()
+        parts = [(values - low) / span]
+        for k, (_, categories) in enumerate(self.static["categorical"]):
+            parts.append(np.eye(len(categories), dtype=np.float32)[codes[:, k]])
         return np.concatenate(parts, axis=-1).astype(np.float32)
 
     # === Model side (tensors) ===
@@ -170,9 +241,73 @@ class TableSchema:
             )
         return specs
 
+    def decode_attributes(self, encoded):
+        """`{name: (batch,)}` of encoded attributes: numbers in original
+        units (int64 for whole-number ones, rounded onto their grid) and
+        categories as text."""
+        count = len(self.static["numeric"])
+        low, span = self._ranges()
+        outputs = {}
+        numbers = encoded[..., :count] * span + low
+        for k, name in enumerate(self.static["numeric"]):
+            column = numbers[..., k]
+            if name in self.static["integer_grids"]:
+                offset, step = self.static["integer_grids"][name]
+                column = tf.cast(
+                    tf.round((column - offset) / step) * step + offset, tf.int64
+                )
+            outputs[name] = column
+        start = count
+        for name, categories in self.static["categorical"]:
+            block = encoded[..., start : start + len(categories)]
+            start += len(categories)
+            outputs[name] = tf.gather(
+                tf.constant(categories), tf.argmax(block, axis=-1)
+            )
+        return outputs
+
+    def attribute_specs(self):
+        """`TensorSpec`s of attributes given in original units or text."""
+        specs = [
+            tf.TensorSpec((None,), tf.float32, name=name)
+            for name in self.static["numeric"]
+        ]
+        return specs + [
+            tf.TensorSpec((None,), tf.string, name=name)
+            for name, _ in self.static["categorical"]
+        ]
+
+    def encode_served_attributes(self, inputs):
+        """Encoded attributes of served ones (`attribute_specs`); an unknown
+        category fails naming its column."""
+        low, span = self._ranges()
+        parts = []
+        if self.static["numeric"]:
+            numbers = tf.stack(
+                [
+                    tf.cast(inputs[name], tf.float32)
+                    for name in self.static["numeric"]
+                ],
+                axis=-1,
+            )
+            parts.append((numbers - low) / span)
+        for name, categories in self.static["categorical"]:
+            match = tf.equal(inputs[name][:, None], tf.constant(categories))
+            check = tf.debugging.assert_equal(
+                tf.reduce_all(tf.reduce_any(match, axis=-1)),
+                True,
+                message=f"{name} holds a category the model did not learn",
+            )
+            with tf.control_dependencies([check]):
+                parts.append(tf.cast(match, tf.float32))
+        return tf.concat(parts, axis=-1)
+
     def example_fills(self):
         """Valid fill values of the table inputs, for warmup requests."""
-        fills = {name: categories[0] for name, categories in self.categorical}
+        categorical = self.categorical
+        if self.static is not None:
+            categorical = categorical + self.static["categorical"]
+        fills = {name: categories[0] for name, categories in categorical}
         return {**fills, "observed": True} if self.missing else fills
 
     def decode(self, encoded, scaler=None):
@@ -215,6 +350,8 @@ class TableSchema:
             "missing": self.missing,
             "time": self.time,
             "id_column": self.id_column,
+            "static": self.static,
+            "label": self.label,
         }
 
     @classmethod

@@ -50,6 +50,7 @@ class SequenceData:
     schema: TableSchema | None = None
     codes: np.ndarray | None = None  # int32 (n, seq_len, categorical)
     observed: np.ndarray | None = None  # bool (n, seq_len, columns)
+    static: tables.StaticColumns | None = None  # per-sequence attributes
 
     def subset(self, index):
         """The sequences (with labels, lengths, codes and observed flags)
@@ -63,6 +64,7 @@ class SequenceData:
             self.schema,
             pick(self.codes),
             pick(self.observed),
+            None if self.static is None else self.static.subset(index),
         )
 
     def valid_steps(self):
@@ -84,6 +86,14 @@ class SequenceData:
             return scaled
         return self.schema.encode(scaled, self.codes, self.observed)
 
+    def encoded_attributes(self):
+        """The static attributes as the model reads them, or None."""
+        if self.static is None:
+            return None
+        return self.schema.encode_attributes(
+            self.static.values, self.static.codes
+        )
+
 
 def check_spec(spec):
     """Raises a `ValueError` naming the problem if `spec` is not a known
@@ -104,6 +114,7 @@ def table_data(frame, roles, seq_len, stride=1, missing="learn", name=""):
     table = tables.sequences_from_frame(
         frame, roles, seq_len, stride, missing, name or "the table"
     )
+    static = table.static
     schema = TableSchema(
         table.numeric,
         list(zip(table.categorical, table.vocabularies)),
@@ -111,14 +122,26 @@ def table_data(frame, roles, seq_len, stride=1, missing="learn", name=""):
         missing=table.observed is not None,
         time=None if table.time is None else dataclasses.asdict(table.time),
         id_column=roles.id_column,
+        static=None
+        if static is None
+        else {
+            "numeric": static.numeric,
+            "categorical": list(zip(static.categorical, static.vocabularies)),
+            "integer_grids": static.integer_grids,
+        },
+        label=None
+        if table.labels is None
+        else [roles.label_column, table.label_vocabulary],
     )
     return SequenceData(
         check_sequences(table.values, name=name or "the table"),
         schema.column_names,
+        labels=table.labels,
         lengths=table.lengths,
         schema=schema,
         codes=table.codes if table.categorical else None,
         observed=table.observed,
+        static=static,
     )
 
 
@@ -137,6 +160,8 @@ def load_sequences(
     categorical_columns=None,
     missing="learn",
     frame=None,
+    static_columns=None,
+    label_column=None,
 ):
     """Loads the sequences a dataset spec names, in original units.
 
@@ -174,6 +199,10 @@ def load_sequences(
         missing: str. Empty table cells: `"learn"` (the model learns where
             cells go missing), `"drop_sequences"` or `"error"`.
         frame: a pandas DataFrame, for `spec="dataframe"`.
+        static_columns: list of str or None. Table columns holding one
+            value per sequence (numeric or categorical attributes).
+        label_column: str or None. A table column holding each sequence's
+            class, for label-conditional training.
 
     Returns:
         A `SequenceData`.
@@ -192,10 +221,19 @@ def load_sequences(
     labels = None
     kind, _, path = spec.partition(":")
     table_kind = kind in ("csv", "parquet", "dataframe")
-    if (id_column or time_column or categorical_columns) and not table_kind:
+    roles = tables.TableRoles(
+        columns,
+        id_column,
+        time_column,
+        categorical_columns,
+        static_columns,
+        label_column,
+    )
+    if roles.keys() + list(categorical_columns or ()) and not table_kind:
         raise ValueError(
-            "id_column, time_column and categorical_columns apply to tables "
-            f"(csv:PATH, parquet:PATH, a DataFrame), not {spec!r}."
+            "id_column, time_column, categorical_columns, static_columns "
+            "and label_column apply to tables (csv:PATH, parquet:PATH, a "
+            f"DataFrame), not {spec!r}."
         )
     if seq_len < 2:
         raise ValueError(f"seq_len must be at least 2, got {seq_len}.")
@@ -203,9 +241,6 @@ def load_sequences(
         if frame is None:
             exact = [c for c in (id_column, time_column) if c]
             frame = tables.read_frame(kind, path, exact)
-        roles = tables.TableRoles(
-            columns, id_column, time_column, categorical_columns
-        )
         name = path or "the DataFrame"
         return table_data(frame, roles, seq_len, stride, missing, name)
     if spec == "sines":

@@ -39,6 +39,17 @@ class DataSpec(OptionGroup):
         "Table columns learned as categories (text or integer codes); "
         "generated data gives them back as their text.",
     )
+    static_columns: list[str] | None = option(
+        None,
+        "Long-format table: columns holding one value per sequence (a "
+        "patient's age group, a machine's model), numeric or categorical. "
+        "The model generates them first, then the sequences for them.",
+    )
+    label_column: str | None = option(
+        None,
+        "Long-format table: a column holding each sequence's class, for "
+        "label-conditional training (generate_with_labels serves it).",
+    )
     missing: str = option(
         "learn",
         "Empty table cells: learn (the model learns which cells go missing "

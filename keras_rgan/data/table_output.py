@@ -92,6 +92,17 @@ def outputs_to_frame(outputs, schema, feature_names, first_id=0, seed=0):
     else:
         rng = np.random.default_rng([seed, first_id])
         columns[time["column"]] = _times(time, lengths, rng)
+    static = schema.get("static") or {}
+    per_sequence = list(static.get("numeric", [])) + [
+        name for name, _ in static.get("categorical", [])
+    ]
+    if schema.get("label"):
+        per_sequence.append(schema["label"][0])
+    for name in per_sequence:
+        values = np.asarray(outputs[name])
+        if values.dtype.kind in "SO":
+            values = pd.array([v.decode() for v in values], dtype="string")
+        columns[name] = np.repeat(np.asarray(values), lengths)
     numeric = schema.get("numeric") or list(feature_names)
     categorical = [name for name, _ in schema.get("categorical", [])]
     observed = outputs.get("observed")

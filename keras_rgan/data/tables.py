@@ -176,9 +176,13 @@ class TableRoles:
     id_column: str | None = None
     time_column: str | None = None
     categorical_columns: list | None = None
+    static_columns: list | None = None
+    label_column: str | None = None
 
     def keys(self):
-        return [c for c in (self.id_column, self.time_column) if c]
+        """Columns that are not step features: id, time, per-sequence."""
+        names = [self.id_column, self.time_column, self.label_column]
+        return [c for c in names if c] + list(self.static_columns or ())
 
     def check(self, frame, name):
         """Every named column exists and no column plays two parts."""
@@ -186,6 +190,7 @@ class TableRoles:
         for role, column in (
             ("id", self.id_column),
             ("time", self.time_column),
+            ("label", self.label_column),
         ):
             if column is not None and column not in header:
                 raise ValueError(
@@ -195,6 +200,7 @@ class TableRoles:
         for role, names in (
             ("Column(s)", self.columns),
             ("Categorical column(s)", self.categorical_columns),
+            ("Static column(s)", self.static_columns),
         ):
             missing = [c for c in names or () if c not in header]
             if missing:
@@ -202,6 +208,11 @@ class TableRoles:
                     f"{role} {missing} not found in {name}; its columns are "
                     f"{header}."
                 )
+        if (self.static_columns or self.label_column) and not self.id_column:
+            raise ValueError(
+                "static_columns and label_column hold one value per "
+                "sequence: they need --id_column (the sequence of each row)."
+            )
 
     def features(self, frame, name):
         """`(numeric, categorical)` feature names, in table order."""
@@ -215,8 +226,8 @@ class TableRoles:
         if clash or not chosen:
             raise ValueError(
                 f"No feature columns left in {name}: the features must differ "
-                f"from the id and time columns (features {chosen}, keys "
-                f"{keys})."
+                f"from the id, time, label and static columns (features "
+                f"{chosen}, those {keys})."
             )
         numeric = [c for c in chosen if c not in categorical]
         text = [c for c in numeric if not _numeric(frame[c])]
@@ -235,6 +246,15 @@ class TableRoles:
             )
         categorical = [c for c in chosen if c in categorical]
         return numeric, categorical
+
+    def static_kinds(self, frame):
+        """`(numeric, categorical)` static column names."""
+        categorical = set(self.categorical_columns or ())
+        static = list(self.static_columns or ())
+        numeric = [
+            c for c in static if c not in categorical and _numeric(frame[c])
+        ]
+        return numeric, [c for c in static if c not in numeric]
 
 
 def time_values(column, name):
@@ -446,6 +466,9 @@ class TableSequences:
         vocabularies: the sorted categories of each categorical column.
         integer_grids: `{name: (offset, step)}` of whole-number columns.
         time: a `TimeAxis`, or None without a time column.
+        static: a `StaticColumns` of the per-sequence attributes, or None.
+        labels: int32 `(n,)` codes of the label column, or None.
+        label_vocabulary: the label column's sorted categories, or None.
     """
 
     values: np.ndarray
@@ -457,6 +480,63 @@ class TableSequences:
     vocabularies: list
     integer_grids: dict
     time: TimeAxis | None
+    static: "StaticColumns | None" = None
+    labels: np.ndarray | None = None
+    label_vocabulary: list | None = None
+
+
+@dataclasses.dataclass
+class StaticColumns:
+    """Per-sequence attributes of a table's sequences.
+
+    Attributes:
+        numeric, categorical: the static column names of each kind.
+        vocabularies: the sorted categories of each categorical one.
+        integer_grids: `{name: (offset, step)}` of whole-number ones.
+        values: float32 `(n, len(numeric))`, original units.
+        codes: int32 `(n, len(categorical))`.
+    """
+
+    numeric: list
+    categorical: list
+    vocabularies: list
+    integer_grids: dict
+    values: np.ndarray
+    codes: np.ndarray
+
+    def subset(self, keep):
+        return dataclasses.replace(
+            self, values=self.values[keep], codes=self.codes[keep]
+        )
+
+
+def per_sequence(frame, column, order, bounds, name, id_column, role):
+    """The one value a per-sequence (static or label) column holds in each
+    sequence, sequences in sorted order; a value that varies within a
+    sequence, or a missing one, is an error naming the sequence."""
+    values = frame[column].iloc[order]
+    missing = values.isna().to_numpy()
+    ids = frame[id_column].iloc[order].to_numpy()
+    if missing.any():
+        k = _first(missing)
+        raise ValueError(
+            f"The {role} column {column!r} of {name} has an empty cell at "
+            f"{_row(frame, int(order[k]))} (sequence {ids[k]!r}); every "
+            "sequence needs its value."
+        )
+    plain = values.to_numpy()
+    first = plain[bounds[:-1]]
+    same = plain == np.repeat(first, np.diff(bounds))
+    if not same.all():
+        k = _first(~same)
+        raise ValueError(
+            f"The {role} column {column!r} of {name} varies within sequence "
+            f"{ids[k]!r}: {first[np.searchsorted(bounds, k, 'right') - 1]!r} "
+            f"and {plain[k]!r} ({_row(frame, int(order[k]))}). A {role} "
+            "column holds one value per sequence; pass a column that changes "
+            "over time as a feature."
+        )
+    return values.iloc[bounds[:-1]].reset_index(drop=True)
 
 
 def _cut(rows, seq_len, stride):
@@ -536,12 +616,29 @@ def sequences_from_frame(
     )[order][:, : len(categorical)]
     bounds = np.concatenate([[0], np.cumsum(counts)])
     pieces = [
-        (bounds[i] + start, length)
+        (i, bounds[i] + start, length)
         for i in range(len(counts))
         for start, length in _cut(range(counts[i]), seq_len, stride)
     ]
-    starts = np.array([p[0] for p in pieces], np.int64)
-    lengths = np.array([p[1] for p in pieces], np.int32)
+    groups = np.array([p[0] for p in pieces], np.int64)
+    starts = np.array([p[1] for p in pieces], np.int64)
+    lengths = np.array([p[2] for p in pieces], np.int32)
+    static = _static_columns(frame, roles, order, bounds, name)
+    labels = label_vocabulary = None
+    if roles.label_column:
+        label_values = per_sequence(
+            frame,
+            roles.label_column,
+            order,
+            bounds,
+            name,
+            roles.id_column,
+            "label",
+        )
+        label_vocabulary = vocabulary(frame[roles.label_column], name)
+        labels = category_codes(label_values, label_vocabulary, name)[groups]
+    if static is not None:
+        static = static.subset(groups)
     index = starts[:, None] + np.minimum(
         np.arange(seq_len)[None, :], lengths[:, None] - 1
     )
@@ -562,6 +659,10 @@ def sequences_from_frame(
             )
         sequences, sequence_codes = sequences[keep], sequence_codes[keep]
         observed, lengths, starts = observed[keep], lengths[keep], starts[keep]
+        if static is not None:
+            static = static.subset(keep)
+        if labels is not None:
+            labels = labels[keep]
     time = None
     if roles.time_column:
         times, kind = time_values(frame[roles.time_column], name)
@@ -582,4 +683,43 @@ def sequences_from_frame(
             if (grid := integer_grid(values[:, numeric.index(c)])) is not None
         },
         time=time,
+        static=static,
+        labels=labels,
+        label_vocabulary=label_vocabulary,
+    )
+
+
+def _static_columns(frame, roles, order, bounds, name):
+    """The `StaticColumns` of each sequence (in sorted order), or None."""
+    if not roles.static_columns:
+        return None
+    numeric, categorical = roles.static_kinds(frame)
+
+    def values(column):
+        return per_sequence(
+            frame, column, order, bounds, name, roles.id_column, "static"
+        )
+
+    vocabularies = [vocabulary(frame[c], name) for c in categorical]
+    count = len(bounds) - 1
+    numbers = np.stack(
+        [values(c).to_numpy(np.float32) for c in numeric]
+        or [np.zeros(count, np.float32)],
+        axis=1,
+    )[:, : len(numeric)]
+    codes = np.stack(
+        [
+            category_codes(values(c), v, name)
+            for c, v in zip(categorical, vocabularies)
+        ]
+        or [np.zeros(count, np.int32)],
+        axis=1,
+    )[:, : len(categorical)]
+    grids = {
+        c: grid
+        for k, c in enumerate(numeric)
+        if (grid := integer_grid(numbers[:, k])) is not None
+    }
+    return StaticColumns(
+        numeric, categorical, vocabularies, grids, numbers, codes
     )

@@ -1,4 +1,5 @@
-"""Conditions both players read: class labels and sequence lengths.
+"""Conditions both players read: class labels, sequence lengths and
+per-sequence attributes.
 
 A condition is one layer that knows everything about its kind: which entry
 of a batch's condition dict it reads (`key`), what it adds to each player's
@@ -14,6 +15,9 @@ import numpy as np
 import tensorflow as tf
 
 from keras_rgan.graph_checks import checked_batch
+from keras_rgan.graph_checks import checked_count
+from keras_rgan.graph_checks import checked_shape
+from keras_rgan.layers.output_heads import OutputHeads
 
 PLAYERS = ("generator", "discriminator")
 
@@ -212,4 +216,104 @@ class LengthCondition(keras.layers.Layer):
     def get_config(self):
         config = super().get_config()
         config.update(seq_len=self.seq_len, frequencies=self.frequencies)
+        return config
+
+
+@keras.saving.register_keras_serializable(package="keras_rgan")
+class AttributeCondition(keras.layers.Layer):
+    """Per-sequence attributes (DoppelGANger's metadata, Lin et al. 2020),
+    generated first and read by both players at every step.
+
+    The attributes are encoded as a table schema encodes a step (numbers
+    scaled to `[0, 1]`, a one-hot block per categorical attribute). A small
+    attribute generator maps per-sequence noise to attributes through the
+    same `OutputHeads` as the sequence generator; in training, the
+    generator's fakes read generated attributes and the discriminator
+    judges attributes and sequences together, so both are learned jointly.
+    Given attributes (`generate_with_attributes`) replace drawn ones.
+
+    Args:
+        blocks: list of `(kind, size)`: the encoded attributes'
+            `OutputHeads` blocks ("numeric", then "categorical" ones).
+        noise_dim: int. Noise dimensions of the attribute generator.
+        units: int. Units of its two hidden layers.
+
+    Example:
+
+    >>> condition = AttributeCondition([("numeric", 1), ("categorical", 2)])
+    >>> condition.draw(3, seed=0).shape
+    TensorShape([3, 3])
+    """
+
+    key = "attributes"
+
+    def __init__(self, blocks, noise_dim=8, units=32, **kwargs):
+        super().__init__(**kwargs)
+        if noise_dim < 1 or units < 1:
+            raise ValueError(
+                "noise_dim and units must be positive, got "
+                f"{noise_dim} and {units}."
+            )
+        self.heads = OutputHeads(blocks, name="attribute_heads")
+        self.blocks = self.heads.blocks
+        self.width = self.heads.width
+        self.noise_dim = noise_dim
+        self.units = units
+        self.hidden = [
+            keras.layers.Dense(units, "relu", name=f"attribute_hidden_{k}")
+            for k in range(2)
+        ]
+        self.output_dense = keras.layers.Dense(
+            self.width, name="attribute_output"
+        )
+        size = noise_dim
+        for layer in self.hidden:
+            layer.build((None, size))
+            size = units
+        self.output_dense.build((None, units))
+        self.built = True
+
+    def input_dim(self, player):
+        del player
+        return self.width
+
+    def player_inputs(self, attributes, steps, player, dtype=None):
+        """`(batch, steps, width)`: the encoded attributes at every step."""
+        del player
+        if attributes is None:
+            raise ValueError("This model reads attributes: give them.")
+        attributes = tf.convert_to_tensor(attributes)
+        if dtype is not None:
+            attributes = tf.cast(attributes, dtype)
+        return tf.repeat(attributes[:, None, :], steps, axis=1)
+
+    def generate(self, noise, training=False):
+        """Encoded attributes for per-sequence `noise` `(batch, noise_dim)`."""
+        hidden = noise
+        for layer in self.hidden:
+            hidden = layer(hidden, training=training)
+        return self.heads(self.output_dense(hidden))
+
+    def draw(self, num_samples, seed):
+        """Generated attributes, fixed by `seed`."""
+        noise = tf.random.stateless_normal(
+            tf.stack([num_samples, self.noise_dim]),
+            seed=tf.stack([tf.cast(seed, tf.int64), tf.constant(-3, tf.int64)]),
+        )
+        return self.generate(noise)
+
+    def serving_spec(self):
+        return tf.TensorSpec((None, self.width), tf.float32, name=self.key)
+
+    def check_served(self, attributes, batch_size):
+        attributes = checked_shape(attributes, [self.width], self.key)
+        return checked_count(attributes, self.key, batch_size)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            blocks=[list(block) for block in self.blocks],
+            noise_dim=self.noise_dim,
+            units=self.units,
+        )
         return config

@@ -7,6 +7,7 @@ import tensorflow as tf
 from keras_rgan import distribute
 from keras_rgan import losses
 from keras_rgan import recipes
+from keras_rgan.layers.conditions import AttributeCondition
 from keras_rgan.layers.conditions import LabelCondition
 from keras_rgan.layers.conditions import LengthCondition
 from keras_rgan.models.sampling import SequenceSampling
@@ -50,12 +51,13 @@ def check_noise_sizes(latent_dim, sequence_latent_dim):
 def check_numeric_schema(schema, model):
     """Refuses a table with categories or missing cells for a model that
     learns numbers only."""
-    if schema is not None and not schema.plain:
+    if schema is not None and (not schema.plain or schema.static):
         raise ValueError(
             f"{model} learns numeric columns without missing cells; this "
-            "table has categorical columns or missing cells: train it with "
-            "--model=rgan (RGAN learns both), or pass --missing=drop_sequences "
-            "and leave the categorical columns out with --columns."
+            "table has categorical columns, missing cells or static "
+            "columns: train it with --model=rgan (RGAN learns them all), or "
+            "pass --missing=drop_sequences and leave the categorical and "
+            "static columns out."
         )
 
 
@@ -204,9 +206,18 @@ class SequenceGAN(
             if length_frequencies is None
             else LengthCondition(seq_len, length_frequencies)
         )
+        self.attribute_condition = None
+        if schema is not None and schema.static:
+            self.attribute_condition = AttributeCondition(
+                schema.attribute_blocks()
+            )
         self.conditions = [
             condition
-            for condition in (self.label_condition, self.length_condition)
+            for condition in (
+                self.label_condition,
+                self.length_condition,
+                self.attribute_condition,
+            )
             if condition is not None
         ]
         self.label_dim = label_dim
@@ -455,14 +466,19 @@ class SequenceGAN(
         ]
 
     def generator_variables(self):
-        """The variables the generator's optimizer trains."""
-        return self.generator.trainable_variables
+        """The variables the generator's optimizer trains (with the
+        attribute generator's, for tables with static columns)."""
+        variables = self.generator.trainable_variables
+        if self.attribute_condition is not None:
+            variables = variables + self.attribute_condition.trainable_variables
+        return variables
 
     def _discriminator_step(
         self, real, d_condition, g_condition, batch_size, scale
     ):
         """One discriminator update; real and generated sequences in one
         call."""
+        g_condition = self.generated_conditions(g_condition, batch_size)
         fake = self.fake_from_noise(
             self.training_noise(batch_size), g_condition, training=True
         )
@@ -530,10 +546,16 @@ class SequenceGAN(
         `{"sequences", "lengths"}`, with labels for label-conditional models.
         """
         real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
-        lengths = None
+        lengths = attributes = None
         if isinstance(real, dict):
             lengths = real.get("lengths")
+            attributes = real.get("attributes")
             real = real["sequences"]
+        if self.attribute_condition is not None and attributes is None:
+            raise ValueError(
+                "This model reads static attributes: the data must yield "
+                '{"sequences": ..., "attributes": ...}.'
+            )
         if self.num_classes and labels is None:
             raise ValueError(
                 "This model is label-conditional: the data must yield "
@@ -552,6 +574,7 @@ class SequenceGAN(
         condition = {
             "labels": labels if self.num_classes else None,
             "lengths": None if lengths is None else tf.cast(lengths, "int32"),
+            "attributes": attributes,
         }
         return self.canonical(tf.cast(real, self.compute_dtype), condition), (
             condition
@@ -565,6 +588,17 @@ class SequenceGAN(
             sequences = self.schema.masked(sequences)
         mask = self.step_mask(condition, sequences)
         return sequences if mask is None else sequences * mask
+
+    def generated_conditions(self, condition, batch_size, training=False):
+        """`condition` with what the generator makes itself in training:
+        static attributes from the attribute generator, on fresh noise."""
+        if self.attribute_condition is None:
+            return condition
+        noise = self.replica_noise(
+            batch_size, [self.attribute_condition.noise_dim]
+        )
+        attributes = self.attribute_condition.generate(noise, training)
+        return {**condition, "attributes": attributes}
 
     def train_step(self, data):
         real, condition = self.unpack_batch(data)
@@ -581,6 +615,9 @@ class SequenceGAN(
         # Generator step, on fresh noise.
         noise = self.training_noise(batch_size)
         with tf.GradientTape() as tape:
+            g_condition = self.generated_conditions(
+                g_condition, batch_size, training=True
+            )
             fake_logits = self.judge(
                 self.fake_from_noise(noise, g_condition, training=True),
                 g_condition,

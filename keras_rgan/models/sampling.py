@@ -11,6 +11,19 @@ from keras_rgan import distribute
 from keras_rgan.models.signatures import full_lengths
 
 
+def _check_count(num_samples):
+    if not isinstance(num_samples, (int, np.integer)) or num_samples < 1:
+        raise ValueError(
+            f"num_samples must be a positive integer, got {num_samples!r}."
+        )
+
+
+def _seed_or_fresh(seed):
+    return (
+        int(np.random.default_rng().integers(2**62)) if seed is None else seed
+    )
+
+
 class SequenceSampling:
     """Noise, seeded generation and judging in original units.
 
@@ -33,19 +46,23 @@ class SequenceSampling:
             [per_step, tf.repeat(per_sequence, self.seq_len, axis=1)], axis=-1
         )
 
-    def training_noise(self, batch_size):
-        """Draws this replica's slice of one global noise batch."""
+    def replica_noise(self, batch_size, shape):
+        """This replica's slice of one global draw of normal noise
+        `(global batch, *shape)`."""
         num_replicas, replica_id = distribute.replica_info()
-        noise = self._structure_noise(
-            keras.random.normal(
-                (batch_size * num_replicas, self.seq_len, self.noise_dim),
-                seed=self.seed_generator,
-            )
+        noise = keras.random.normal(
+            [batch_size * num_replicas, *shape], seed=self.seed_generator
         )
         if num_replicas == 1:
             return noise
         start = replica_id * batch_size
         return noise[start : start + batch_size]
+
+    def training_noise(self, batch_size):
+        """Draws this replica's slice of one global noise batch."""
+        return self._structure_noise(
+            self.replica_noise(batch_size, [self.seq_len, self.noise_dim])
+        )
 
     def noise_from_seed(self, num_samples, seed, stream=0):
         """Noise `(num_samples, seq_len, noise_dim)` fixed by an int64 seed.
@@ -114,15 +131,27 @@ class SequenceSampling:
             return {"sequences": scaled}
         return {"sequences": self.scaler.inverse_transform(scaled)}
 
-    def outputs_from_noise(self, noise, labels=None, lengths=None):
+    def outputs_from_noise(
+        self, noise, labels=None, lengths=None, attributes=None
+    ):
         """What serving returns for the given noise: `sequences` in
         original units (padded steps zero) and their `lengths`, plus any
-        table outputs (`decoded`)."""
+        table outputs (`decoded`): static attributes and the label column
+        in original units or text."""
         batch_size = tf.shape(noise)[0]
         if lengths is None and self.length_condition is None:
             lengths = full_lengths(batch_size, self.seq_len)
-        condition = {"labels": labels, "lengths": lengths}
+        condition = {
+            "labels": labels,
+            "lengths": lengths,
+            "attributes": attributes,
+        }
         outputs = self.decoded(self.fake_from_noise(noise, condition))
+        if attributes is not None:
+            outputs.update(self.schema.decode_attributes(attributes))
+        label = None if self.schema is None else self.schema.label
+        if label is not None and labels is not None:
+            outputs[label[0]] = tf.gather(tf.constant(label[1]), labels)
         mask = self.step_mask(condition, outputs["sequences"])
         if mask is not None:
             outputs["sequences"] = outputs["sequences"] * mask
@@ -130,25 +159,34 @@ class SequenceSampling:
             lengths = self.length_condition.lengths(None, batch_size)
         return {**outputs, "lengths": lengths}
 
-    def sequences_from_noise(self, noise, labels=None, lengths=None):
+    def sequences_from_noise(
+        self, noise, labels=None, lengths=None, attributes=None
+    ):
         """Generated sequences in original units, for the given noise (and,
         for variable-length models, `lengths`: padded steps are zero)."""
-        return self.outputs_from_noise(noise, labels, lengths)["sequences"]
+        return self.outputs_from_noise(noise, labels, lengths, attributes)[
+            "sequences"
+        ]
 
-    def outputs_from_seed(self, num_samples, seed, labels=None, lengths=None):
-        """`outputs_from_noise` of noise, labels and lengths fixed by
-        `seed` (tensors).
+    def outputs_from_seed(
+        self, num_samples, seed, labels=None, lengths=None, attributes=None
+    ):
+        """`outputs_from_noise` of noise, labels, lengths and attributes
+        fixed by `seed` (tensors).
 
         A label-conditional model draws labels from the training frequencies
         unless `labels` are given (then `num_samples` is their count); a
-        variable-length model draws lengths likewise.
+        variable-length model draws lengths likewise, and a model of static
+        attributes generates them unless `attributes` (encoded) are given.
         """
         if self.label_condition is not None and labels is None:
             labels = self.labels_from_seed(num_samples, seed)
         if lengths is None:
             lengths = self.lengths_from_seed(num_samples, seed)
+        if self.attribute_condition is not None and attributes is None:
+            attributes = self.attribute_condition.draw(num_samples, seed)
         noise = self.noise_from_seed(num_samples, seed)
-        return self.outputs_from_noise(noise, labels, lengths)
+        return self.outputs_from_noise(noise, labels, lengths, attributes)
 
     def generate_from_seed(self, num_samples, seed, labels=None, lengths=None):
         """`(sequences, lengths)`: generated sequences in original units and
@@ -157,7 +195,14 @@ class SequenceSampling:
         outputs = self.outputs_from_seed(num_samples, seed, labels, lengths)
         return outputs["sequences"], outputs["lengths"]
 
-    def discriminate(self, sequences, labels=None, lengths=None, columns=None):
+    def discriminate(
+        self,
+        sequences,
+        labels=None,
+        lengths=None,
+        columns=None,
+        attributes=None,
+    ):
         """The discriminator's logit per sequence, for original-unit input.
 
         Per-step logits are averaged over time (over each sequence's own
@@ -171,7 +216,11 @@ class SequenceSampling:
             scaled = sequences
         else:
             scaled = self.scaler.transform(sequences)
-        condition = {"labels": labels, "lengths": lengths}
+        condition = {
+            "labels": labels,
+            "lengths": lengths,
+            "attributes": attributes,
+        }
         logits = self.discriminator_logits(scaled, condition)
         logits = tf.reshape(logits, [tf.shape(logits)[0], -1])
         weights = self.logit_weights(logits[..., None], condition)
@@ -197,6 +246,41 @@ class SequenceSampling:
         count = len(np.asarray(labels)) if num_samples is None else num_samples
         return self.label_condition.check(labels, count)
 
+    def generate_dataframe(self, num_samples, seed=None, feature_names=None):
+        """Generated sequences as the user's table: a long-format pandas
+        DataFrame with an id column, the time column continuing the data's
+        timestamps, the original column names, categories as text, static
+        attributes repeated on each row and empty cells where a value was
+        not observed (`keras_rgan.data.table_output.outputs_to_frame`).
+
+        Args:
+            num_samples: int. Number of sequences.
+            seed: int or None. The same seed gives the same table.
+            feature_names: list of str or None. Names of the numeric
+                features of a model trained without a table schema.
+
+        Example:
+
+        >>> import keras_rgan
+        >>> gan = keras_rgan.RGAN.from_recipe(2, seq_len=4, units=4, seed=0)
+        >>> gan.generate_dataframe(3, seed=0).shape
+        (12, 4)
+        """
+        from keras_rgan.data.table_output import outputs_to_frame
+
+        _check_count(num_samples)
+        seed = _seed_or_fresh(seed)
+        with self.averaged_generator():
+            outputs = self.outputs_from_seed(
+                tf.constant(num_samples, tf.int32), tf.constant(seed, tf.int64)
+            )
+        outputs = {name: value.numpy() for name, value in outputs.items()}
+        names = feature_names or [
+            f"feature_{k}" for k in range(outputs["sequences"].shape[-1])
+        ]
+        schema = None if self.schema is None else self.schema.get_config()
+        return outputs_to_frame(outputs, schema, names, seed=seed)
+
     def generate(
         self, num_samples, seed=None, labels=None, return_lengths=False
     ):
@@ -220,14 +304,10 @@ class SequenceSampling:
             A float32 NumPy array `(num_samples, seq_len, num_features)`, or
             with `return_lengths` a pair `(sequences, lengths)`.
         """
-        if not isinstance(num_samples, (int, np.integer)) or num_samples < 1:
-            raise ValueError(
-                f"num_samples must be a positive integer, got {num_samples!r}."
-            )
+        _check_count(num_samples)
         if labels is not None:
             labels = tf.constant(self.check_labels(labels, num_samples))
-        if seed is None:
-            seed = int(np.random.default_rng().integers(2**62))
+        seed = _seed_or_fresh(seed)
         if self._generate_function is None:
             self._generate_function = tf.function(
                 self.generate_from_seed, reduce_retracing=True

@@ -95,6 +95,11 @@ class ServingSignatures:
                 self._generate_with_labels(max_num_samples),
                 [self.label_condition.serving_spec(), SEED],
             )
+        if self.attribute_condition is not None:
+            signatures["generate_with_attributes"] = endpoint(
+                self._generate_with_attributes(max_num_samples),
+                self.schema.attribute_specs() + [SEED],
+            )
         signatures["generate_from_noise"] = endpoint(
             generate_from_noise, [noise_spec] + condition_specs
         )
@@ -117,6 +122,19 @@ class ServingSignatures:
             c.key: c.check_served(inputs[c.key], batch_size)
             for c in self.conditions
         }
+
+    def _generate_with_attributes(self, max_num_samples):
+        def generate_with_attributes(inputs):
+            first = inputs[self.schema.attribute_names[0]]
+            count = checked(
+                tf.shape(first)[0], 1, max_num_samples, "the attributes count"
+            )
+            attributes = self.schema.encode_served_attributes(inputs)
+            return self.outputs_from_seed(
+                count, inputs["seed"], attributes=attributes
+            )
+
+        return generate_with_attributes
 
     def _generate_with_labels(self, max_num_samples):
         def generate_with_labels(inputs):

@@ -760,6 +760,32 @@ BAD_INPUT = {
         ValueError,
         r"\['sequences'\] are the names of served outputs",
     ),
+    "static column varies within a sequence": (
+        csv_text("id,v,age\na,1,old\na,2,old\nb,3,young\nb,4,old\n"),
+        dict(id_column="id", static_columns=["age"]),
+        ValueError,
+        r"static column 'age' .*varies within sequence 'b': 'young' and "
+        r"'old' \(row 5\)",
+    ),
+    "static column with an empty cell": (
+        csv_text("id,v,age\na,1,old\na,2,\nb,3,young\nb,4,young\n"),
+        dict(id_column="id", static_columns=["age"]),
+        ValueError,
+        r"static column 'age' .*empty cell at row 3 \(sequence 'a'\)",
+    ),
+    "label column with missing values": (
+        csv_text("id,v,kind\na,1,x\na,2,x\nb,3,\nb,4,\n"),
+        dict(id_column="id", label_column="kind"),
+        ValueError,
+        r"label column 'kind' .*empty cell at row 4 \(sequence 'b'\)",
+    ),
+    "static column without an id column": (
+        frame_of(v=[1.0, 2.0, 3.0], age=["old", "old", "old"]),
+        dict(static_columns=["age"]),
+        ValueError,
+        r"static_columns and label_column hold one value per sequence: "
+        r"they need --id_column",
+    ),
     "reserved categorical name": (
         frame_of(v=[1.0, 2.0, 3.0], observed=["y", "n", "y"]),
         dict(categorical_columns=["observed"]),

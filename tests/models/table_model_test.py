@@ -230,3 +230,124 @@ def test_a_series_with_gaps_trains_from_a_csv(tmp_path):
     assert outputs["Volume"].dtype == tf.int64
     assert outputs["observed"].shape == (3, SEQ_LEN, 2)
     assert os.path.isdir(result.export_path)
+
+
+def attribute_table(num_sequences=60, seed=0):
+    """Sequences with a categorical and a whole-number static attribute and
+    a label; the feature's level depends on the age group."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for i in range(num_sequences):
+        length = int(rng.integers(6, 15))
+        group = rng.choice(["young", "old"])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "machine": f"m{i}",
+                    "t": np.arange(length),
+                    "x": (10.0 if group == "old" else 0.0)
+                    + rng.normal(size=length),
+                    "state": rng.choice(["on", "off"], length),
+                    "age": group,
+                    "weight": float(rng.integers(50, 90)),
+                    "model": rng.choice(["A", "B", "C"]),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+ATTRIBUTE_ROLES = dict(
+    seq_len=SEQ_LEN,
+    id_column="machine",
+    time_column="t",
+    categorical=["state"],
+    static_columns=["age", "weight"],
+    label_column="model",
+    batch_size=16,
+)
+
+
+def test_static_attributes_and_labels_train_serve_and_round_trip(tmp_path):
+    data = keras_rgan.data.from_dataframe(attribute_table(), **ATTRIBUTE_ROLES)
+    assert data.schema.static["categorical"] == [["age", ["old", "young"]]]
+    assert data.schema.label == ["model", ["A", "B", "C"]]
+    assert data.label_frequencies()[0] == 3
+    gan = table_gan(data)
+    gan.fit(data.dataset(), epochs=2, verbose=0)
+    outputs = gan.outputs_from_seed(6, 2)
+    assert outputs["age"].shape == (6,) and outputs["age"].dtype == tf.string
+    assert outputs["weight"].dtype == tf.int64
+    assert set(outputs["model"].numpy()) <= {b"A", b"B", b"C"}
+
+    restored = helpers.keras_round_trip(gan, tmp_path)
+    again = restored.outputs_from_seed(6, 2)
+    for key in outputs:
+        np.testing.assert_array_equal(outputs[key].numpy(), again[key].numpy())
+
+    path = keras_rgan.export_saved_model(
+        gan, str(tmp_path / "export"), feature_names=data.feature_names
+    )
+    served = tf.saved_model.load(path).signatures["generate_with_attributes"](
+        age=tf.constant(["old", "young", "old"]),
+        weight=tf.constant([61.0, 70.0, 88.0]),
+        seed=tf.constant(4, tf.int64),
+    )
+    assert served["age"].numpy().tolist() == [b"old", b"young", b"old"]
+    assert served["weight"].numpy().tolist() == [61, 70, 88]
+    assert served["sequences"].shape == (3, SEQ_LEN, 1)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="age holds"):
+        tf.saved_model.load(path).signatures["generate_with_attributes"](
+            age=tf.constant(["middle"]),
+            weight=tf.constant([61.0]),
+            seed=tf.constant(4, tf.int64),
+        )
+
+
+def test_generated_tables_look_like_the_users_and_read_back(tmp_path):
+    data = keras_rgan.data.from_dataframe(attribute_table(), **ATTRIBUTE_ROLES)
+    gan = table_gan(data)
+    gan.fit(data.dataset(), epochs=1, verbose=0)
+    frame = gan.generate_dataframe(12, seed=5)
+    assert list(frame.columns) == [
+        "machine",
+        "t",
+        "weight",
+        "age",
+        "model",
+        "x",
+        "state",
+    ]
+    assert frame["machine"].nunique() == 12
+    assert set(frame["state"].dropna()) <= {"on", "off"}
+    steps = frame.groupby("machine")["t"].diff().dropna()
+    assert (steps == 1).all()  # the data's own regular spacing
+    assert frame.groupby("machine")["age"].nunique().max() == 1
+    pd.testing.assert_frame_equal(frame, gan.generate_dataframe(12, seed=5))
+    back = keras_rgan.data.from_dataframe(
+        frame, **{**ATTRIBUTE_ROLES, "batch_size": 4}
+    )
+    assert back.schema.blocks() == data.schema.blocks()
+
+    path = keras_rgan.export_saved_model(
+        gan, str(tmp_path / "export"), feature_names=data.feature_names
+    )
+    from keras_rgan import generate_lib
+
+    generate_lib.CHUNK_SEQUENCES, chunk = 7, generate_lib.CHUNK_SEQUENCES
+    try:
+        for name in ("a.csv", "a.parquet", "b.parquet"):
+            generate_lib.generate_to_file(path, 20, 3, str(tmp_path / name))
+    finally:
+        generate_lib.CHUNK_SEQUENCES = chunk
+    csv = pd.read_csv(tmp_path / "a.csv")
+    parquet = pd.read_parquet(tmp_path / "a.parquet")
+    assert parquet["machine"].nunique() == 20  # ids run on across chunks
+    assert list(csv.columns) == list(frame.columns)
+    assert parquet["weight"].dtype == np.int64
+    np.testing.assert_allclose(csv["x"], parquet["x"], rtol=1e-5)
+    pd.testing.assert_frame_equal(
+        parquet, pd.read_parquet(tmp_path / "b.parquet")
+    )
+    with pytest.raises(ValueError, match="exists already"):
+        generate_lib.generate_to_file(path, 5, 3, str(tmp_path / "a.csv"))
