@@ -89,6 +89,8 @@ def load_real_data(metadata, dataset=None):
         DataSpec.from_record(recorded), recorded.get("seed", 0)
     )
     schema = metadata.get("schema")
+    if schema and train.schema is not None:
+        _check_categories(schema, train.schema)
     expected = len(schema["numeric"]) if schema else metadata["num_features"]
     if train.sequences.shape[-1] != expected:
         raise ValueError(
@@ -96,6 +98,19 @@ def load_real_data(metadata, dataset=None):
             f"makes {expected}."
         )
     return train, held_out
+
+
+def _check_categories(learned, data):
+    """Refuses data holding a category the model never learned, naming the
+    column and the category."""
+    known = dict(learned.get("categorical", []))
+    for name, categories in data.categorical:
+        unknown = sorted(set(categories) - set(known.get(name, categories)))
+        if unknown:
+            raise ValueError(
+                f"Column {name!r} of the data holds categories the model "
+                f"did not learn: {unknown[:10]} (it knows {known[name][:10]})."
+            )
 
 
 def _format_table(scores):

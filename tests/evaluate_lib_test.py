@@ -4,6 +4,7 @@ import os
 import numpy as np
 import pytest
 
+import keras_rgan
 from keras_rgan import evaluate_lib
 from keras_rgan import train_lib
 
@@ -198,3 +199,15 @@ def test_evaluate_scores_a_table_on_observed_values(tmp_path):
     saliency = np.load(os.path.join(out, "saliency.npz"))
     assert saliency["real"].shape == (4, 8, 1)
     assert os.path.getsize(os.path.join(out, "sequences.png")) > 1000
+
+
+def test_unknown_categories_at_evaluation_are_named():
+    learned = {"categorical": [["state", ["off", "on"]]]}
+    data = keras_rgan.data.TableSchema(
+        ["x"], [["state", ["off", "on", "standby"]]]
+    )
+    with pytest.raises(ValueError, match=r"'state' .*\['standby'\]"):
+        evaluate_lib._check_categories(learned, data)
+    evaluate_lib._check_categories(
+        learned, keras_rgan.data.TableSchema(["x"], [["state", ["on", "off"]]])
+    )
