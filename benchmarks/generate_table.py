@@ -11,6 +11,7 @@ chunks of `generate_lib.CHUNK_SEQUENCES` sequences).
 
     python benchmarks/generate_table.py             # 10k, 100k, 1M, 10M
     python benchmarks/generate_table.py --quick     # 10k, 100k
+    python benchmarks/generate_table.py --formats=csv --counts=10000,1000000
 
 Writes `benchmarks/results/generate_table.md` and `.json`.
 """
@@ -36,6 +37,9 @@ RESULTS_DIR = os.path.join(
 _QUICK = flags.DEFINE_bool("quick", False, "Only 10k and 100k sequences.")
 _FORMATS = flags.DEFINE_list(
     "formats", ["parquet", "csv"], "Output formats to time."
+)
+_COUNTS = flags.DEFINE_list(
+    "counts", None, "Sequence counts to time (default: by --quick)."
 )
 
 
@@ -104,16 +108,11 @@ def run_generate(saved_model, count, output):
 
 def main(argv):
     del argv
-    counts = (
-        [10_000, 100_000]
-        if _QUICK.value
-        else [
-            10_000,
-            100_000,
-            1_000_000,
-            10_000_000,
-        ]
-    )
+    counts = [10_000, 100_000, 1_000_000, 10_000_000]
+    if _QUICK.value:
+        counts = counts[:2]
+    if _COUNTS.value:
+        counts = [int(count) for count in _COUNTS.value]
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         saved_model = export(os.path.join(folder, "export"))
