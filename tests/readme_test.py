@@ -85,7 +85,7 @@ def test_the_serving_example_loads_the_shipped_export(monkeypatch):
 
 
 def test_every_python_block_of_the_docs_is_run_by_a_test():
-    run = {quick_start(), serving_example(), crgan_example()}
+    run = {quick_start(), serving_example(), crgan_example(), table_example()}
     pages = [README] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
     for page in pages:
         for code in python_blocks(page):
