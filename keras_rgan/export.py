@@ -58,7 +58,7 @@ def _metadata(model, feature_names, extra, max_num_samples):
         "seq_len": model.seq_len,
         "num_features": model.num_features,
         "latent_dim": model.latent_dim,
-        "noise_dim": model.noise_dim,
+        "noise_dim": model.drawn_noise_dim,
         "condition_steps": getattr(model, "condition_steps", 0),
         "num_classes": model.num_classes,
         "variable_length": model.variable_length,
@@ -96,6 +96,7 @@ def export_saved_model(
       `(num_samples,)`; the same seed gives the same sequences, as
       `model.generate(num_samples, seed)` does.
     - `generate_from_noise`: `noise` float32 `(None, seq_len, noise_dim)`
+      (`drawn_noise_dim` for tables: the heads sample with the extra)
       -> `sequences`, `lengths`.
 
     - `discriminate`: `sequences` float32 `(None, seq_len, num_features)` in

@@ -18,6 +18,7 @@ from keras_rgan.graph_checks import checked_batch
 from keras_rgan.graph_checks import checked_count
 from keras_rgan.graph_checks import checked_shape
 from keras_rgan.layers.output_heads import OutputHeads
+from keras_rgan.layers.output_heads import uniform_from_normal
 
 PLAYERS = ("generator", "discriminator")
 
@@ -259,6 +260,9 @@ class AttributeCondition(keras.layers.Layer):
         self.width = self.heads.width
         self.noise_dim = noise_dim
         self.units = units
+        # Per-sequence noise drawn: what the network reads, then what its
+        # heads sample categories with.
+        self.noise_width = noise_dim + self.heads.sampling_width
         self.hidden = [
             keras.layers.Dense(units, "relu", name=f"attribute_hidden_{k}")
             for k in range(2)
@@ -288,16 +292,19 @@ class AttributeCondition(keras.layers.Layer):
         return tf.repeat(attributes[:, None, :], steps, axis=1)
 
     def generate(self, noise, training=False):
-        """Encoded attributes for per-sequence `noise` `(batch, noise_dim)`."""
-        hidden = noise
+        """Encoded attributes for per-sequence `noise` `(batch,
+        noise_width)`: the network reads the first `noise_dim`, the heads
+        sample with the rest."""
+        hidden = noise[:, : self.noise_dim]
         for layer in self.hidden:
             hidden = layer(hidden, training=training)
-        return self.heads(self.output_dense(hidden))
+        sampling = uniform_from_normal(noise[:, self.noise_dim :])
+        return self.heads(self.output_dense(hidden), sampling_noise=sampling)
 
     def draw(self, num_samples, seed):
         """Generated attributes, fixed by `seed`."""
         noise = tf.random.stateless_normal(
-            tf.stack([num_samples, self.noise_dim]),
+            tf.stack([num_samples, self.noise_width]),
             seed=tf.stack([tf.cast(seed, tf.int64), tf.constant(-3, tf.int64)]),
         )
         return self.generate(noise)

@@ -8,6 +8,13 @@ import tensorflow as tf
 KINDS = ("numeric", "categorical", "observed")
 
 
+def uniform_from_normal(normal):
+    """Standard normal noise mapped to uniform noise in (0, 1) (its CDF),
+    clipped away from 0 and 1."""
+    uniform = 0.5 * (1.0 + tf.math.erf(normal / 2.0**0.5))
+    return tf.clip_by_value(uniform, 1e-6, 1.0 - 1e-6)
+
+
 def straight_through(hard, soft):
     """`hard` going forward, the gradient of `soft` going back."""
     return soft + tf.stop_gradient(hard - soft)
@@ -25,8 +32,13 @@ class OutputHeads(keras.layers.Layer):
     - `observed`: 1 where the logit is positive, 0 elsewhere, with the
       sigmoid's gradient.
 
-    The generator's noise decides the category and the flag; the heads are
-    deterministic, so a seed fixes what is generated.
+    With `sampling_noise` (uniform in (0, 1), one value per categorical or
+    observed unit), the heads sample: Gumbel noise is added to each
+    category's logit and logistic noise to each flag's (the straight-through
+    Gumbel-softmax of Jang et al. 2017), so a category comes out with the
+    probability the softmax gives it and the generator learns frequencies,
+    not thresholds. The GAN draws that noise with the rest of its noise,
+    so a seed still fixes what is generated.
 
     Args:
         blocks: list of `(kind, size)`, in order; sizes sum to the width of
@@ -54,10 +66,25 @@ class OutputHeads(keras.layers.Layer):
     def width(self):
         return sum(size for _, size in self.blocks)
 
-    def call(self, logits):
+    @property
+    def sampling_width(self):
+        """Units that sample (categorical and observed)."""
+        return sum(size for kind, size in self.blocks if kind != "numeric")
+
+    def call(self, logits, sampling_noise=None):
         pieces = tf.split(logits, [size for _, size in self.blocks], axis=-1)
         outputs = []
+        start = 0
         for (kind, size), piece in zip(self.blocks, pieces):
+            if kind != "numeric" and sampling_noise is not None:
+                u = tf.cast(
+                    sampling_noise[..., start : start + size], piece.dtype
+                )
+                start += size
+                if kind == "categorical":
+                    piece = piece - tf.math.log(-tf.math.log(u))  # Gumbel
+                else:
+                    piece = piece + tf.math.log(u) - tf.math.log1p(-u)
             if kind == "numeric":
                 outputs.append(tf.sigmoid(piece))
             elif kind == "categorical":

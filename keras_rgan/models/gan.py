@@ -10,6 +10,7 @@ from keras_rgan import recipes
 from keras_rgan.layers.conditions import AttributeCondition
 from keras_rgan.layers.conditions import LabelCondition
 from keras_rgan.layers.conditions import LengthCondition
+from keras_rgan.layers.output_heads import uniform_from_normal
 from keras_rgan.models.sampling import SequenceSampling
 from keras_rgan.models.signatures import ServingSignatures
 
@@ -260,8 +261,22 @@ class SequenceGAN(
 
     @property
     def noise_dim(self):
-        """Per-step noise size: per-step plus per-sequence dimensions."""
+        """Per-step noise the generator reads: per-step plus per-sequence
+        dimensions."""
         return self.latent_dim + self.sequence_latent_dim
+
+    @property
+    def sampling_dim(self):
+        """Per-step noise the output heads sample categories and observed
+        flags with (0 without them)."""
+        heads = getattr(self.generator, "output_heads", None)
+        return 0 if heads is None else heads.sampling_width
+
+    @property
+    def drawn_noise_dim(self):
+        """Per-step noise drawn for each sequence: what the generator reads,
+        then what its heads sample with."""
+        return self.noise_dim + self.sampling_dim
 
     @property
     def discriminator_input_dim(self):
@@ -329,14 +344,24 @@ class SequenceGAN(
 
     def generator_inputs(self, noise, condition=None):
         """The generator's per-step input: noise, plus its conditions."""
-        return self._with_conditions(noise, condition, "generator")
+        return self._with_conditions(
+            noise[..., : self.noise_dim], condition, "generator"
+        )
 
     def fake_from_noise(self, noise, condition=None, training=False):
         """Generated sequences in the scaled space, for noise and condition;
         padded steps (past each sequence's length) are zero."""
-        generated = self.generator(
-            self.generator_inputs(noise, condition), training=training
-        )
+        inputs = self.generator_inputs(noise, condition)
+        if self.sampling_dim:
+            generated = self.generator(
+                inputs,
+                training=training,
+                sampling_noise=uniform_from_normal(
+                    noise[..., self.noise_dim :]
+                ),
+            )
+        else:
+            generated = self.generator(inputs, training=training)
         mask = self.step_mask(condition, generated)
         return generated if mask is None else generated * mask
 
@@ -595,7 +620,7 @@ class SequenceGAN(
         if self.attribute_condition is None:
             return condition
         noise = self.replica_noise(
-            batch_size, [self.attribute_condition.noise_dim]
+            batch_size, [self.attribute_condition.noise_width]
         )
         attributes = self.attribute_condition.generate(noise, training)
         return {**condition, "attributes": attributes}

@@ -26,7 +26,7 @@ class RecurrentGenerator(keras.Model):
         output_blocks: list of `(kind, size)` or None. For tables with
             categories or missing cells: the `OutputHeads` blocks, whose
             sizes sum to `num_features`. None: one sigmoid over every
-            feature.
+            feature. `call(..., sampling_noise=u)` makes the heads sample.
 
     Example:
 
@@ -89,10 +89,10 @@ class RecurrentGenerator(keras.Model):
         self.backbone.build(input_shape)
         self.output_dense.build(self.backbone.compute_output_shape(input_shape))
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, sampling_noise=None):
         outputs = self.output_dense(self.backbone(inputs, training=training))
         if self.output_heads is not None:
-            outputs = self.output_heads(outputs)
+            outputs = self.output_heads(outputs, sampling_noise=sampling_noise)
         return outputs
 
     def get_config(self):

@@ -41,9 +41,11 @@ class SequenceSampling:
         if self.sequence_latent_dim == 0:
             return normal
         per_step = normal[..., : self.latent_dim]
-        per_sequence = normal[:, :1, self.latent_dim :]
+        per_sequence = normal[:, :1, self.latent_dim : self.noise_dim]
+        sampling = normal[..., self.noise_dim :]
         return tf.concat(
-            [per_step, tf.repeat(per_sequence, self.seq_len, axis=1)], axis=-1
+            [per_step, tf.repeat(per_sequence, self.seq_len, axis=1), sampling],
+            axis=-1,
         )
 
     def replica_noise(self, batch_size, shape):
@@ -61,7 +63,7 @@ class SequenceSampling:
     def training_noise(self, batch_size):
         """Draws this replica's slice of one global noise batch."""
         return self._structure_noise(
-            self.replica_noise(batch_size, [self.seq_len, self.noise_dim])
+            self.replica_noise(batch_size, [self.seq_len, self.drawn_noise_dim])
         )
 
     def noise_from_seed(self, num_samples, seed, stream=0):
@@ -71,7 +73,7 @@ class SequenceSampling:
         """
         return self._structure_noise(
             tf.random.stateless_normal(
-                tf.stack([num_samples, self.seq_len, self.noise_dim]),
+                tf.stack([num_samples, self.seq_len, self.drawn_noise_dim]),
                 seed=tf.stack(
                     [tf.cast(seed, tf.int64), tf.cast(stream, tf.int64)]
                 ),

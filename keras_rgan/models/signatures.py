@@ -47,7 +47,9 @@ class ServingSignatures:
         (TF Serving's default)."""
         del max_length  # Only models that make series of any length use it.
         noise_spec = tf.TensorSpec(
-            (None, self.seq_len, self.noise_dim), tf.float32, name="noise"
+            (None, self.seq_len, self.drawn_noise_dim),
+            tf.float32,
+            name="noise",
         )
         numeric = self.num_features
         table_specs = []
@@ -67,7 +69,7 @@ class ServingSignatures:
 
         def generate_from_noise(inputs):
             noise = checked_shape(
-                inputs["noise"], [self.seq_len, self.noise_dim], "noise"
+                inputs["noise"], [self.seq_len, self.drawn_noise_dim], "noise"
             )
             condition = self._served_conditions(inputs, tf.shape(noise)[0])
             return self.outputs_from_noise(noise, **condition)
