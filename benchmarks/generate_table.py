@@ -144,8 +144,10 @@ def main(argv):
         "is one fresh `keras-rgan generate` process (TensorFlow import and "
         "model load included) writing a long-format table of 24-step "
         "sequences (a timestamp, a number with missing cells, a count, a "
-        "text category). Peak RSS is the process's; the table is written "
-        "in chunks, so it should stay flat as the count grows.",
+        "text category). Peak RSS is the process's (importing TensorFlow "
+        "and loading the SavedModel set most of it); the table is written "
+        "in chunks, so it should stay flat as the count grows. Sequences/s "
+        "includes the process's start.",
         "",
         "| format | sequences | seconds | sequences/s | peak RSS MiB | "
         "file MiB |",
