@@ -13,6 +13,39 @@ from keras_rgan.data.scaling import EPSILON
 RESERVED = ("sequences", "lengths", "observed", "logits", "noise", "seed")
 
 
+def _on_grid(column, grid):
+    """`column` rounded onto the grid `offset + k * step`."""
+    offset, step = grid
+    return tf.round((column - offset) / step) * step + offset
+
+
+def _category_texts(encoded, start, categorical):
+    """`{name: text}` of the one-hot blocks from `start`, one per
+    `[name, categories]` pair, in order."""
+    texts = {}
+    for name, categories in categorical:
+        block = encoded[..., start : start + len(categories)]
+        start += len(categories)
+        texts[name] = tf.gather(
+            tf.constant(categories), tf.argmax(block, axis=-1)
+        )
+    return texts
+
+
+def _one_hot(values, name, categories, dtype=tf.float32):
+    """One-hot of served category text; an unknown category fails with a
+    message naming its column."""
+    values = tf.convert_to_tensor(values)
+    match = tf.equal(values[..., None], tf.constant(categories))
+    check = tf.debugging.assert_equal(
+        tf.reduce_all(tf.reduce_any(match, axis=-1)),
+        True,
+        message=f"{name} holds a category the model did not learn",
+    )
+    with tf.control_dependencies([check]):
+        return tf.cast(match, dtype)
+
+
 @keras.saving.register_keras_serializable(package="keras_rgan")
 class TableSchema:
     """The columns of a table and their encoding for the model.
@@ -212,15 +245,9 @@ class TableSchema:
         columns = columns or {}
         parts = [sequences if scaler is None else scaler.transform(sequences)]
         for name, categories in self.categorical:
-            values = tf.convert_to_tensor(columns[name])
-            match = tf.equal(values[..., None], tf.constant(categories))
-            check = tf.debugging.assert_equal(
-                tf.reduce_all(tf.reduce_any(match, axis=-1)),
-                True,
-                message=f"{name} holds a category the model did not learn",
+            parts.append(
+                _one_hot(columns[name], name, categories, parts[0].dtype)
             )
-            with tf.control_dependencies([check]):
-                parts.append(tf.cast(match, parts[0].dtype))
         if self.missing:
             parts.append(tf.cast(columns["observed"], parts[0].dtype))
         return tf.concat(parts, axis=-1)
@@ -252,18 +279,12 @@ class TableSchema:
         for k, name in enumerate(self.static["numeric"]):
             column = numbers[..., k]
             if name in self.static["integer_grids"]:
-                offset, step = self.static["integer_grids"][name]
-                column = tf.cast(
-                    tf.round((column - offset) / step) * step + offset, tf.int64
-                )
+                whole = _on_grid(column, self.static["integer_grids"][name])
+                column = tf.cast(whole, tf.int64)
             outputs[name] = column
-        start = count
-        for name, categories in self.static["categorical"]:
-            block = encoded[..., start : start + len(categories)]
-            start += len(categories)
-            outputs[name] = tf.gather(
-                tf.constant(categories), tf.argmax(block, axis=-1)
-            )
+        outputs.update(
+            _category_texts(encoded, count, self.static["categorical"])
+        )
         return outputs
 
     def attribute_specs(self):
@@ -292,14 +313,7 @@ class TableSchema:
             )
             parts.append((numbers - low) / span)
         for name, categories in self.static["categorical"]:
-            match = tf.equal(inputs[name][:, None], tf.constant(categories))
-            check = tf.debugging.assert_equal(
-                tf.reduce_all(tf.reduce_any(match, axis=-1)),
-                True,
-                message=f"{name} holds a category the model did not learn",
-            )
-            with tf.control_dependencies([check]):
-                parts.append(tf.cast(match, tf.float32))
+            parts.append(_one_hot(inputs[name], name, categories))
         return tf.concat(parts, axis=-1)
 
     def example_fills(self):
@@ -325,20 +339,13 @@ class TableSchema:
         for k, name in enumerate(self.numeric):
             column = numbers[..., k]
             if name in self.integer_grids:
-                offset, step = self.integer_grids[name]
-                whole = tf.round((column - offset) / step) * step + offset
-                outputs[name] = tf.cast(whole, tf.int64)
-                column = tf.cast(whole, column.dtype)
+                column = _on_grid(column, self.integer_grids[name])
+                outputs[name] = tf.cast(column, tf.int64)
             columns.append(column)
         outputs["sequences"] = tf.stack(columns, axis=-1)
-        start = count
-        for name, categories in self.categorical:
-            block = encoded[..., start : start + len(categories)]
-            start += len(categories)
-            outputs[name] = tf.gather(
-                tf.constant(categories), tf.argmax(block, axis=-1)
-            )
+        outputs.update(_category_texts(encoded, count, self.categorical))
         if self.missing:
+            start = count + sum(len(v) for _, v in self.categorical)
             outputs["observed"] = encoded[..., start:] > 0.5
         return outputs
 

@@ -606,13 +606,15 @@ class SequenceGAN(
         )
 
     def canonical(self, sequences, condition):
-        """Real sequences as the players may see them: values under missing
-        cells and padded steps zeroed, so nothing stored there reaches a
-        loss (not even through the gradient penalty's interpolates)."""
-        if self.schema is not None:
-            sequences = self.schema.masked(sequences)
-        mask = self.step_mask(condition, sequences)
-        return sequences if mask is None else sequences * mask
+        """Real sequences with values under missing cells zeroed, so nothing
+        stored there reaches a loss, not even through the gradient
+        penalty's interpolates (whose observed flags are no longer 0 or 1).
+        Padded steps need nothing here: `judge` zeroes them in every input,
+        interpolates included."""
+        del condition
+        if self.schema is None:
+            return sequences
+        return self.schema.masked(sequences)
 
     def generated_conditions(self, condition, batch_size, training=False):
         """`condition` with what the generator makes itself in training:
