@@ -17,9 +17,14 @@ Reports the share of missing cells per column, the share of each category,
 the share of steps where every column is missing together, and the mean
 heart rate and the activity shares per age group, real against generated.
 
-    python benchmarks/tables_quality.py [--tables=series,visits] [--epochs=N]
+    python benchmarks/tables_quality.py [--tables=series,visits]
+        [--seeds=0,1,2] [--epochs=N]
 
-Writes `benchmarks/results/tables_quality.md` and `.json`.
+Each training seed is one run. Runs are merged into
+`benchmarks/results/tables_quality.json` (a run of the same table and seed
+replaces the old one, so tables and seeds can run in separate processes),
+and `tables_quality.md` is written from every run there: per figure, the
+real value and the mean and spread of the generated one over seeds.
 """
 
 import json
@@ -40,6 +45,7 @@ RESULTS_DIR = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "results"
 )
 _TABLES = flags.DEFINE_list("tables", ["series", "visits"], "Tables to run.")
+_SEEDS = flags.DEFINE_list("seeds", ["0"], "Training seeds, one run each.")
 _EPOCHS = flags.DEFINE_integer(
     "epochs", None, "Training epochs (default: the recipe's step budget)."
 )
@@ -142,7 +148,7 @@ def describe_table(frame, columns, categorical=(), group=None):
     return figures
 
 
-def run(name, folder):
+def run(name, folder, seed):
     import keras_rgan
     from keras_rgan import config as config_lib
     from keras_rgan import train_lib
@@ -151,7 +157,9 @@ def run(name, folder):
     path = os.path.join(folder, f"{name}.parquet")
     frame.to_parquet(path)
     options = dict(
-        dataset=f"parquet:{path}", export_dir=os.path.join(folder, name)
+        dataset=f"parquet:{path}",
+        export_dir=os.path.join(folder, f"{name}_{seed}"),
+        seed=seed,
     )
     if _EPOCHS.value:
         options["epochs"] = _EPOCHS.value
@@ -167,6 +175,7 @@ def run(name, folder):
     del keras_rgan
     return {
         "table": name,
+        "seed": seed,
         "train_steps": int(
             result.history.params["steps"] * result.history.params["epochs"]
         ),
@@ -178,50 +187,80 @@ def run(name, folder):
     }
 
 
+def merged_runs(new_runs):
+    """The runs already recorded, with `new_runs` replacing any of the same
+    table and seed."""
+    path = os.path.join(RESULTS_DIR, "tables_quality.json")
+    old = []
+    if os.path.exists(path):
+        with open(path) as f:
+            old = json.load(f)["runs"]
+    fresh = {(r["table"], r["seed"]) for r in new_runs}
+    kept = [r for r in old if (r["table"], r.get("seed", 0)) not in fresh]
+    return sorted(kept + new_runs, key=lambda r: (r["table"], r["seed"]))
+
+
+def report(runs, describe):
+    lines = [
+        "# What a model learns of a table",
+        "",
+        f"Measured by `benchmarks/tables_quality.py` on {describe}: each "
+        "table trained with `keras-rgan train`'s defaults (RGAN recipe) "
+        "once per training seed, then "
+        f"{NUM_GENERATED:,} sequences generated with `generate_dataframe`; "
+        "shares are of steps (rows), means over observed values. "
+        "`generated` is the mean over seeds (± their standard deviation); "
+        "`diff` is that mean minus real, in percentage points for shares.",
+    ]
+    for table in sorted({r["table"] for r in runs}):
+        group = [r for r in runs if r["table"] == table]
+        seconds = np.mean([r["training_seconds"] for r in group])
+        lines += [
+            "",
+            f"## {table}: {group[0]['train_steps']:,} steps, seeds "
+            f"{', '.join(str(r['seed']) for r in group)}, "
+            f"{seconds:,.0f} s of training per seed",
+            "",
+            "| figure | real | generated | diff |",
+            "|---|---|---|---|",
+        ]
+        for row in group[0]["figures"]:
+            real = row["real"]
+            values = [
+                {f["figure"]: f["generated"] for f in r["figures"]}.get(
+                    row["figure"]
+                )
+                for r in group
+            ]
+            if any(v is None for v in values):
+                lines.append(f"| {row['figure']} | {real:.3f} | absent | |")
+                continue
+            share = not row["figure"].startswith("mean")
+            scale, unit = (100, " pp") if share else (1, "")
+            fake = float(np.mean(values))
+            spread = f" ± {np.std(values):.3f}" if len(values) > 1 else ""
+            lines.append(
+                f"| {row['figure']} | {real:.3f} | {fake:.3f}{spread} | "
+                f"{(fake - real) * scale:+.1f}{unit} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv):
     del argv
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for name in _TABLES.value:
-            results.append(run(name, folder))
-            print(json.dumps(results[-1], indent=1), flush=True)
+            for seed in _SEEDS.value:
+                results.append(run(name, folder, int(seed)))
+                print(json.dumps(results[-1], indent=1), flush=True)
     describe = machine.describe()
+    runs = merged_runs(results)
     os.makedirs(RESULTS_DIR, exist_ok=True)
     with open(os.path.join(RESULTS_DIR, "tables_quality.json"), "w") as f:
-        json.dump({"machine": describe, "runs": results}, f, indent=2)
-    lines = [
-        "# What a model learns of a table",
-        "",
-        f"Measured by `benchmarks/tables_quality.py` on {describe}: each "
-        "table trained with `keras-rgan train`'s defaults (RGAN recipe), "
-        f"then {NUM_GENERATED:,} sequences generated with "
-        "`generate_dataframe`; shares are of steps (rows), means over "
-        "observed values. `diff` is generated minus real, in percentage "
-        "points for shares.",
-    ]
-    for run_result in results:
-        lines += [
-            "",
-            f"## {run_result['table']}: {run_result['train_steps']:,} steps, "
-            f"{run_result['training_seconds']:,} s of training",
-            "",
-            "| figure | real | generated | diff |",
-            "|---|---|---|---|",
-        ]
-        for row in run_result["figures"]:
-            real, fake = row["real"], row["generated"]
-            if fake is None:
-                lines.append(f"| {row['figure']} | {real:.3f} | absent | |")
-                continue
-            share = not row["figure"].startswith("mean")
-            diff = (fake - real) * (100 if share else 1)
-            unit = " pp" if share else ""
-            lines.append(
-                f"| {row['figure']} | {real:.3f} | {fake:.3f} | "
-                f"{diff:+.1f}{unit} |"
-            )
+        json.dump({"machine": describe, "runs": runs}, f, indent=2)
     with open(os.path.join(RESULTS_DIR, "tables_quality.md"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+        f.write(report(runs, describe))
 
 
 if __name__ == "__main__":

@@ -185,6 +185,7 @@ class FromRecipe:
         label_frequencies=None,
         length_frequencies=None,
         schema=None,
+        step_frequencies=None,
         **options,
     ):
         """A compiled model of this class's measured recipe.
@@ -206,6 +207,9 @@ class FromRecipe:
                 conditions, as in the constructor.
             schema: a `TableSchema` or None (tables with categories or
                 missing cells; `num_features` is its `encoded_dim`).
+            step_frequencies: with a `schema`, the data's mean encoded step
+                (`PreparedData.step_frequencies`), where the generator's
+                output heads start; None starts them at even odds.
             **options: recipe options, e.g. `units=64`, `train_steps=4000`.
 
         Example:
@@ -230,6 +234,11 @@ class FromRecipe:
             label_frequencies=label_frequencies,
             length_frequencies=length_frequencies,
             **({} if schema is None else {"schema": schema}),
+            **(
+                {}
+                if step_frequencies is None
+                else {"step_frequencies": step_frequencies}
+            ),
         )
         model.compile(
             **model.compile_options(options),
@@ -263,6 +272,7 @@ class FromRecipe:
             label_frequencies=label_frequencies,
             length_frequencies=data.length_frequencies(),
             schema=data.schema,
+            step_frequencies=data.step_frequencies(),
             **options,
         )
 

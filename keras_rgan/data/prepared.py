@@ -14,6 +14,7 @@ from keras_rgan.data.sources import SequenceData
 from keras_rgan.data.sources import load_sequences
 from keras_rgan.data.spec import DataSpec
 from keras_rgan.data.splits import holdout_split
+from keras_rgan.data.windowing import step_mask
 
 
 @dataclasses.dataclass
@@ -78,6 +79,17 @@ class PreparedData:
             return None
         counts = np.bincount(lengths, minlength=self.spec.seq_len + 1)[1:]
         return (counts / counts.sum()).tolist()
+
+    def step_frequencies(self):
+        """The mean encoded training step (padding left out): for a table
+        with categories or missing cells, each category's and each observed
+        flag's share, where the generator's heads start; None otherwise."""
+        if self.schema is None or self.schema.plain:
+            return None
+        encoded = self.train.encoded(self.scaler)
+        if self.train.lengths is not None:
+            encoded = encoded[step_mask(self.train.lengths, encoded.shape[1])]
+        return encoded.reshape(-1, encoded.shape[-1]).mean(axis=0).tolist()
 
     def label_frequencies(self):
         """`(num_classes, frequencies)` of the training labels, or

@@ -3,6 +3,7 @@ in `[0, 1]`, a category per categorical column, an observed flag per
 column."""
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 KINDS = ("numeric", "categorical", "observed")
@@ -70,6 +71,36 @@ class OutputHeads(keras.layers.Layer):
     def sampling_width(self):
         """Units that sample (categorical and observed)."""
         return sum(size for kind, size in self.blocks if kind != "numeric")
+
+    def initial_logits(self, frequencies):
+        """Logits at which the sampling heads reproduce `frequencies` (the
+        data's mean encoded step): each category's log share and each
+        flag's log-odds; zeros for numbers.
+
+        >>> heads = OutputHeads([("categorical", 2), ("observed", 1)])
+        >>> [round(x, 2) for x in heads.initial_logits([0.2, 0.6, 0.75])]
+        [-1.39, -0.29, 1.1]
+        """
+        frequencies = np.asarray(frequencies, np.float64)
+        if frequencies.shape != (self.width,):
+            raise ValueError(
+                f"frequencies needs {self.width} values (one per unit), got "
+                f"shape {frequencies.shape}."
+            )
+        logits = []
+        start = 0
+        for kind, size in self.blocks:
+            part = frequencies[start : start + size]
+            start += size
+            if kind == "numeric":
+                logits.append(np.zeros(size))
+            elif kind == "categorical":
+                shares = np.clip(part / max(part.sum(), 1e-12), 1e-4, 1.0)
+                logits.append(np.log(shares))
+            else:
+                share = np.clip(part, 1e-4, 1.0 - 1e-4)
+                logits.append(np.log(share) - np.log1p(-share))
+        return np.concatenate(logits).tolist()
 
     def call(self, logits, sampling_noise=None):
         pieces = tf.split(logits, [size for _, size in self.blocks], axis=-1)

@@ -27,6 +27,11 @@ class RecurrentGenerator(keras.Model):
             categories or missing cells: the `OutputHeads` blocks, whose
             sizes sum to `num_features`. None: one sigmoid over every
             feature. `call(..., sampling_noise=u)` makes the heads sample.
+        output_frequencies: list of floats or None. With `output_blocks`:
+            the data's mean encoded step; the heads start at its category
+            and observed shares (`OutputHeads.initial_logits`), so training
+            begins from the data's frequencies. Weights carry it; it is not
+            part of the config.
 
     Example:
 
@@ -45,6 +50,7 @@ class RecurrentGenerator(keras.Model):
         dense_units=(),
         unroll=False,
         output_blocks=None,
+        output_frequencies=None,
         **kwargs,
     ):
         if num_features < 1:
@@ -71,9 +77,17 @@ class RecurrentGenerator(keras.Model):
                     f"{self.output_heads.width}, not num_features="
                     f"{num_features}."
                 )
+        bias = "zeros"
+        if output_frequencies is not None:
+            if self.output_heads is None:
+                raise ValueError("output_frequencies needs output_blocks.")
+            bias = keras.initializers.Constant(
+                self.output_heads.initial_logits(output_frequencies)
+            )
         self.output_dense = keras.layers.Dense(
             num_features,
             activation=None if output_blocks else "sigmoid",
+            bias_initializer=bias,
             name="output",
         )
         # === Config ===
@@ -149,6 +163,7 @@ class LSTMGenerator(RecurrentGenerator):
         dense_units=(),
         unroll=False,
         output_blocks=None,
+        output_frequencies=None,
         **kwargs,
     ):
         kwargs.pop("cell", None)
@@ -160,6 +175,7 @@ class LSTMGenerator(RecurrentGenerator):
             dense_units,
             unroll,
             output_blocks,
+            output_frequencies,
             **kwargs,
         )
 

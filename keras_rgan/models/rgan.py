@@ -64,9 +64,13 @@ class RGAN(SequenceGAN):
         )
         schema = kwargs.get("schema")
         blocks = None if schema is None or schema.plain else schema.blocks()
+        frequencies = kwargs.pop("step_frequencies", None)
         return cls(
             generator=LSTMGenerator(
-                num_features, output_blocks=blocks, **network
+                num_features,
+                output_blocks=blocks,
+                output_frequencies=frequencies,
+                **network,
             ),
             discriminator=LSTMDiscriminator(
                 per_step_logits=options["per_step_logits"], **network

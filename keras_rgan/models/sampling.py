@@ -106,7 +106,12 @@ class SequenceSampling:
         averaged generator while training goes on with the live weights.
         """
         optimizer = getattr(self, "g_optimizer", None)
-        if optimizer is None or not optimizer.use_ema or not optimizer.built:
+        if (
+            optimizer is None
+            or not optimizer.use_ema
+            or not optimizer.built
+            or int(optimizer.iterations) == 0  # No average yet.
+        ):
             yield
             return
         variables = self.generator_variables()

@@ -174,6 +174,8 @@ class TimeGAN(SequenceGAN):
 
     @classmethod
     def build_from_options(cls, num_features, seq_len, options, **kwargs):
+        # Only tables with categories or gaps have these; refused below.
+        kwargs.pop("step_frequencies", None)
         return cls(
             seq_len=seq_len,
             num_features=num_features,

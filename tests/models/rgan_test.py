@@ -210,6 +210,17 @@ def test_generation_and_export_use_the_averaged_generator(tmp_path):
     np.testing.assert_allclose(served, expected, rtol=1e-5)
 
 
+def test_before_training_the_generator_is_its_own_average():
+    # The optimizer's averages are zeros until its first step.
+    gan = helpers.tiny_rgan(
+        g_optimizer=keras.optimizers.Adam(1e-2, use_ema=True, ema_momentum=0.5)
+    )
+    gan.g_optimizer.build(gan.generator.trainable_variables)
+    live = gan.sequences_from_noise(gan.noise_from_seed(4, 1)).numpy()
+    assert live.std() > 1e-3
+    np.testing.assert_allclose(gan.generate(4, seed=1), live, rtol=1e-6)
+
+
 def test_wgan_gp_loss_trains_with_several_discriminator_steps():
     gan = helpers.tiny_rgan(loss="wgan_gp", d_steps=3)
     before = gan.get_weights()

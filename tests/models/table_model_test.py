@@ -78,6 +78,43 @@ def test_the_table_is_encoded_as_the_schema_says():
     assert batch["sequences"].shape == (16, SEQ_LEN, schema.encoded_dim)
 
 
+def test_the_heads_start_at_the_datas_category_and_missing_shares():
+    frame = long_table(200)
+    frame.loc[frame.index % 4 == 0, "x"] = np.nan  # About a quarter.
+    data = prepared(frame)
+    frequencies = np.asarray(data.step_frequencies())
+    # The mean encoded step of the valid (unpadded) training steps.
+    observed = data.train.observed[
+        np.arange(SEQ_LEN) < data.train.lengths[:, None]
+    ]
+    np.testing.assert_allclose(frequencies[-3:], observed.mean(0), atol=1e-6)
+    assert 0.6 < frequencies[-3] < 0.75  # x: a quarter gone, and gaps.
+    assert frequencies[2:5].sum() == pytest.approx(1.0, abs=1e-6)
+    gan = table_gan(data)
+    heads = gan.generator.output_heads
+    np.testing.assert_allclose(
+        gan.generator.output_dense.bias.numpy(),
+        heads.initial_logits(frequencies),
+        rtol=1e-6,
+    )
+    # Sampled at those logits, the heads reproduce the shares.
+    logits = tf.constant([heads.initial_logits(frequencies)] * 100_000)
+    noise = tf.random.stateless_uniform(
+        (100_000, heads.sampling_width), seed=(1, 2)
+    )
+    sampled = heads(logits, sampling_noise=noise).numpy().mean(0)
+    np.testing.assert_allclose(sampled[2:], frequencies[2:], atol=0.01)
+    with pytest.raises(ValueError, match="needs 8 values"):
+        heads.initial_logits([0.5] * 7)
+    # Arrays and plain tables have none.
+    assert (
+        keras_rgan.data.prepare(
+            keras_rgan.data.DataSpec(num_sequences=32, seq_len=8, batch_size=16)
+        ).step_frequencies()
+        is None
+    )
+
+
 def test_trains_round_trips_and_serves_categories_as_text(tmp_path):
     data = prepared()
     gan = table_gan(data)
