@@ -47,6 +47,11 @@ _OUTPUT = flags.DEFINE_string(
 _OUTPUT_DIR = flags.DEFINE_string(
     "output_dir", None, "Folder for scores.json and the plots. Required."
 )
+_SCORE_RUNS = flags.DEFINE_integer(
+    "score_runs",
+    5,
+    "Classifier runs averaged into the discriminative score (and its floor).",
+)
 
 COMMANDS = {
     "train": "Train a model and export it as the next version.",
@@ -75,6 +80,7 @@ COMMAND_FLAGS = {
         "dataset",
         "num_samples",
         "seed",
+        "score_runs",
     ),
 }
 # (command, flag): (help, default) where a command reads a shared flag its
@@ -262,6 +268,7 @@ def _evaluate():
         if FLAGS["num_samples"].present
         else None,
         seed=FLAGS.seed,
+        score_runs=_SCORE_RUNS.value,
     )
     try:
         config.validate()

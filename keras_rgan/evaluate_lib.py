@@ -24,7 +24,8 @@ class EvaluateConfig:
 
     `dataset=None` uses the data set recorded in the export; `num_samples=None`
     generates as many sequences as there are real training sequences (as
-    TimeGAN does).
+    TimeGAN does). The discriminative score is the mean of `score_runs`
+    classifiers.
     """
 
     saved_model: str
@@ -34,6 +35,7 @@ class EvaluateConfig:
     seed: int = 0
     predictive: bool = True
     saliency_samples: int = 64
+    score_runs: int = 5
 
     def validate(self):
         if not os.path.isfile(os.path.join(self.saved_model, "saved_model.pb")):
@@ -46,6 +48,10 @@ class EvaluateConfig:
         if self.num_samples is not None and self.num_samples < 2:
             raise ValueError(
                 f"num_samples must be at least 2, got {self.num_samples}."
+            )
+        if self.score_runs < 1:
+            raise ValueError(
+                f"score_runs must be at least 1, got {self.score_runs}."
             )
         if os.path.isfile(self.output_dir):
             raise ValueError(f"The output_dir {self.output_dir} is a file.")
@@ -114,10 +120,20 @@ def _check_categories(learned, data):
 
 
 def _format_table(scores):
+    runs = len(scores["discriminative_runs"])
     rows = [
         (
-            "discriminative score (lower is better, 0..0.5)",
+            f"discriminative score (mean of {runs}; lower is better, 0..0.5)",
             scores["discriminative"],
+        ),
+        (
+            "discriminative score, spread over runs (std)",
+            scores["discriminative_std"],
+        ),
+        (
+            "discriminative floor: real half vs real half "
+            f"({scores['discriminative_floor_sizes']} each)",
+            scores["discriminative_floor"],
         ),
         ("predictive score, synthetic -> real (MAE)", scores.get("predictive")),
         ("predictive score, real -> real (MAE)", scores.get("predictive_real")),
@@ -227,6 +243,56 @@ def _observed_only(schema, sequences, columns):
     return np.where(flags, sequences, np.nan)
 
 
+def _discriminative(config, train_data, synthetic, scaler, variable_length):
+    """The discriminative score's mean and spread over `score_runs`
+    classifiers, on equal numbers of real and synthetic sequences, and the
+    floor: the same score of two random halves of the real data."""
+    rng = np.random.default_rng(config.seed)
+    count = min(len(train_data.sequences), len(synthetic.sequences))
+    real_index = np.sort(rng.permutation(len(train_data.sequences))[:count])
+    fake_index = np.sort(rng.permutation(len(synthetic.sequences))[:count])
+
+    def lengths_at(data, index):
+        return data.lengths[index] if variable_length else None
+
+    def runs(real, real_lengths, fake, fake_lengths):
+        return evaluation.discriminative_scores(
+            real,
+            fake,
+            runs=config.score_runs,
+            seed=config.seed,
+            scaler=scaler,
+            real_lengths=real_lengths,
+            synthetic_lengths=fake_lengths,
+        )
+
+    scores = runs(
+        train_data.sequences[real_index],
+        lengths_at(train_data, real_index),
+        synthetic.sequences[fake_index],
+        lengths_at(synthetic, fake_index),
+    )
+    halves = np.array_split(rng.permutation(len(train_data.sequences)), 2)
+    floor = runs(
+        *(
+            value
+            for half in halves
+            for value in (
+                train_data.sequences[half],
+                lengths_at(train_data, half),
+            )
+        )
+    )
+    return {
+        "discriminative": float(np.mean(scores)),
+        "discriminative_std": float(np.std(scores)),
+        "discriminative_runs": scores,
+        "discriminative_sizes": count,
+        "discriminative_floor": float(np.mean(floor)),
+        "discriminative_floor_sizes": len(halves[1]),
+    }
+
+
 def _scores(config, train_data, held_out_data, synthetic, scaler):
     """The scores dict of `scores.json` (without its header fields)."""
     train, held_out = train_data.sequences, held_out_data.sequences
@@ -237,8 +303,8 @@ def _scores(config, train_data, held_out_data, synthetic, scaler):
     )
     common = dict(scaler=scaler, seed=config.seed)
     scores = {
-        "discriminative": evaluation.discriminative_score(
-            train, synthetic.sequences, **common, **lengths
+        **_discriminative(
+            config, train_data, synthetic, scaler, variable_length
         ),
         "mmd": evaluation.mmd_rbf(train, synthetic.sequences, **common),
         "diversity": evaluation.diversity_check(

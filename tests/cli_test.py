@@ -329,6 +329,6 @@ def test_the_binary_helps_and_refuses_a_flag_of_another_command():
     ]
     assert errors == [
         "keras-rgan: error: --epochs does not apply to evaluate; it takes "
-        "--saved_model, --output_dir, --dataset, --num_samples, --seed "
-        "(keras-rgan evaluate --help)."
+        "--saved_model, --output_dir, --dataset, --num_samples, --seed, "
+        "--score_runs (keras-rgan evaluate --help)."
     ]

@@ -27,13 +27,24 @@ def export(tmp_path_factory):
 def test_evaluate_writes_scores_and_plots(export, tmp_path):
     out = str(tmp_path / "out")
     config = evaluate_lib.EvaluateConfig(
-        saved_model=export, output_dir=out, num_samples=400, saliency_samples=8
+        saved_model=export,
+        output_dir=out,
+        num_samples=400,
+        saliency_samples=8,
+        score_runs=2,
     )
     scores, table = evaluate_lib.evaluate(config)
     with open(os.path.join(out, "scores.json")) as f:
         assert json.load(f) == json.loads(json.dumps(scores))
     assert scores["dataset"] == "stocks" and scores["num_samples"] == 400
     assert 0.0 <= scores["discriminative"] <= 0.5
+    # The mean of 2 classifiers on 400 real and 400 synthetic sequences,
+    # and the floor: halves of the real training data.
+    runs = scores["discriminative_runs"]
+    assert len(runs) == 2 and scores["discriminative"] == np.mean(runs)
+    assert scores["discriminative_sizes"] == 400
+    assert scores["discriminative_floor_sizes"] == scores["num_real"] // 2
+    assert 0.0 <= scores["discriminative_floor"] < scores["discriminative"]
     for key in (
         "predictive",
         "predictive_real",
@@ -54,7 +65,8 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
         "synthetic"
     ].shape == (8, 8, 6)
     assert np.isfinite(saliency["real"]).all()
-    assert "discriminative score" in table
+    assert "discriminative score (mean of 2" in table
+    assert "real half vs real half" in table
     # A second run into the same folder is refused; nothing is overwritten.
     with pytest.raises(ValueError, match="already holds scores.json"):
         evaluate_lib.evaluate(config)
@@ -74,6 +86,7 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
             "has 5 features but the model makes 6",
         ),
         ({"num_samples": 1}, ValueError, "num_samples must be at least 2"),
+        ({"score_runs": 0}, ValueError, "score_runs must be at least 1"),
     ],
 )
 def test_bad_requests_are_named(export, tmp_path, overrides, error, message):
@@ -144,6 +157,7 @@ def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
             output_dir=str(tmp_path / "out"),
             num_samples=100,
             saliency_samples=4,
+            score_runs=1,
         )
     )
     assert 0.0 <= scores["discriminative"] <= 0.5
@@ -192,6 +206,7 @@ def test_evaluate_scores_a_table_on_observed_values(tmp_path):
             output_dir=out,
             num_samples=64,
             saliency_samples=4,
+            score_runs=1,
         )
     )
     assert 0.0 <= scores["discriminative"] <= 0.5

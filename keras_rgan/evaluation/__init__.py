@@ -1,6 +1,7 @@
 """Scores, checks and plots of synthetic sequences against real ones."""
 
 from keras_rgan.evaluation.discriminative import discriminative_score
+from keras_rgan.evaluation.discriminative import discriminative_scores
 from keras_rgan.evaluation.diversity import diversity_check
 from keras_rgan.evaluation.memorisation import memorisation_check
 from keras_rgan.evaluation.mmd import mmd_rbf
@@ -14,6 +15,7 @@ from keras_rgan.evaluation.tstr import tstr_accuracy
 
 __all__ = [
     "discriminative_score",
+    "discriminative_scores",
     "diversity_check",
     "memorisation_check",
     "mmd_rbf",

@@ -84,15 +84,16 @@ def gru_model(
     return_sequences=False,
     seed=0,
     masked=False,
+    hidden=None,
 ):
-    """A fresh one-layer GRU (hidden = features // 2, at least 1) with a
-    dense head.
+    """A fresh one-layer GRU (`hidden` units, default features // 2, at
+    least 1) with a dense head.
 
     Every weight is seeded, so the same seed gives the same model without
     touching Keras' global random state. With `masked`, steps whose every
     feature is `PAD_VALUE` are skipped.
     """
-    hidden = max(1, num_features // 2)
+    hidden = hidden or max(1, num_features // 2)
     masking = [keras.layers.Masking(PAD_VALUE)] if masked else []
     return keras.Sequential(
         [
@@ -115,22 +116,33 @@ def gru_model(
     )
 
 
-def fit_steps(model, x, y, steps, batch_size, seed, loss, sample_weight=None):
-    """Trains `model` for `steps` Adam steps on shuffled batches of `(x, y)`
-    (weighted per sample, or per step, by `sample_weight`)."""
-    model.compile(
-        optimizer=keras.optimizers.Adam(), loss=loss, steps_per_execution=50
-    )
-    dataset = (
-        tf.data.Dataset.from_tensor_slices(
-            (x, y) if sample_weight is None else (x, y, sample_weight)
-        )
-        .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+def shuffled_batches(arrays, batch_size, seed):
+    """Endless batches of the tuple `arrays` (sliced together), reshuffled
+    every pass; every batch is full."""
+    return (
+        tf.data.Dataset.from_tensor_slices(arrays)
+        .shuffle(len(arrays[0]), seed=seed, reshuffle_each_iteration=True)
         .repeat()
         .batch(batch_size)
-        .prefetch(tf.data.AUTOTUNE)
     )
-    model.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
+
+
+def fit_steps(model, batches, steps, loss):
+    """Trains `model` for `steps` Adam steps on the endless dataset
+    `batches` of `(x, y)` or `(x, y, sample_weight)` (TensorFlow 1's Adam
+    defaults, as the reference scores were trained with)."""
+    model.compile(
+        optimizer=keras.optimizers.Adam(epsilon=1e-8),
+        loss=loss,
+        steps_per_execution=50,
+    )
+    model.fit(
+        batches.prefetch(tf.data.AUTOTUNE),
+        steps_per_epoch=steps,
+        epochs=1,
+        shuffle=False,  # The batches are shuffled already.
+        verbose=0,
+    )
     return model
 
 

@@ -7,6 +7,7 @@ from keras_rgan.data.windowing import step_mask
 from keras_rgan.evaluation.post_hoc import fit_steps
 from keras_rgan.evaluation.post_hoc import gru_model
 from keras_rgan.evaluation.post_hoc import scale_pair
+from keras_rgan.evaluation.post_hoc import shuffled_batches
 
 
 def _inputs_and_targets(x):
@@ -77,17 +78,11 @@ def predictive_score(
         activation="sigmoid",
         return_sequences=True,
         seed=seed,
+        hidden=max(1, real.shape[-1] // 2),
     )
-    fit_steps(
-        model,
-        x,
-        y,
-        steps,
-        batch_size,
-        seed,
-        loss="mean_absolute_error",
-        sample_weight=_target_weights(synthetic, synthetic_lengths),
-    )
+    weights = _target_weights(synthetic, synthetic_lengths)
+    batches = shuffled_batches((x, y, weights), batch_size, seed)
+    fit_steps(model, batches, steps, loss="mean_absolute_error")
     x_real, y_real = _inputs_and_targets(real)
     predictions = model.predict(x_real, batch_size=1024, verbose=0)
     weights = _target_weights(real, real_lengths)[..., None]

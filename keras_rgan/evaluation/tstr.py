@@ -6,6 +6,7 @@ import numpy as np
 from keras_rgan.evaluation.post_hoc import fit_steps
 from keras_rgan.evaluation.post_hoc import gru_model
 from keras_rgan.evaluation.post_hoc import scale_pair
+from keras_rgan.evaluation.post_hoc import shuffled_batches
 
 
 def tstr_accuracy(
@@ -52,15 +53,10 @@ def tstr_accuracy(
             raise ValueError(f"{name} must lie in [0, {num_classes}).")
     model = gru_model(real.shape[-1], outputs=num_classes, seed=seed)
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    fit_steps(
-        model,
-        synthetic,
-        np.asarray(synthetic_labels),
-        steps,
-        batch_size,
-        seed,
-        loss,
+    batches = shuffled_batches(
+        (synthetic, np.asarray(synthetic_labels)), batch_size, seed
     )
+    fit_steps(model, batches, steps, loss)
     predictions = model.predict(real, batch_size=1024, verbose=0).argmax(
         axis=-1
     )
