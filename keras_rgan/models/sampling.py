@@ -106,11 +106,12 @@ class SequenceSampling:
         averaged generator while training goes on with the live weights.
         """
         optimizer = getattr(self, "g_optimizer", None)
+        # Before the optimizer's first step its averages are zeros.
         if (
             optimizer is None
             or not optimizer.use_ema
             or not optimizer.built
-            or int(optimizer.iterations) == 0  # No average yet.
+            or int(keras.ops.convert_to_numpy(optimizer.iterations)) == 0
         ):
             yield
             return
