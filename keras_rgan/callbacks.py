@@ -356,23 +356,18 @@ class KeepBestSamples(keras.callbacks.Callback):
     def score(self):
         """The discriminative score of the model's current samples."""
         # Imported here: keras_rgan.evaluation imports this module's peers.
-        from keras_rgan.evaluation.discriminative import discriminative_score
+        from keras_rgan.evaluation.discriminative import discriminative_scores
 
         synthetic = self.model.generate(len(self.real), seed=self.seed)
-        return float(
-            np.mean(
-                [
-                    discriminative_score(
-                        self.real,
-                        synthetic,
-                        scaler=getattr(self.model, "scaler", None),
-                        steps=self.classifier_steps,
-                        seed=self.seed + k,
-                    )
-                    for k in range(self.classifier_runs)
-                ]
-            )
+        scores = discriminative_scores(
+            self.real,
+            synthetic,
+            runs=self.classifier_runs,
+            seed=self.seed,
+            scaler=getattr(self.model, "scaler", None),
+            steps=self.classifier_steps,
         )
+        return float(np.mean(scores))
 
     def on_epoch_end(self, epoch, logs=None):
         epochs = self.params.get("epochs") or 0

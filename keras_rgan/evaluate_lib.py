@@ -137,6 +137,12 @@ def _format_table(scores):
         ),
         ("predictive score, synthetic -> real (MAE)", scores.get("predictive")),
         ("predictive score, real -> real (MAE)", scores.get("predictive_real")),
+        ("correlational score (Diffusion-TS)", scores.get("correlational")),
+        (
+            "autocorrelation score, lags up to seq_len // 2",
+            scores.get("autocorrelation"),
+        ),
+        ("marginal score (TSGBench's MDD)", scores.get("marginal")),
         ("MMD^2, RBF kernel", scores["mmd"]["mmd2"]),
         (
             "diversity ratio (synthetic / real)",
@@ -311,6 +317,13 @@ def _scores(config, train_data, held_out_data, synthetic, scaler):
             train, synthetic.sequences, **common
         ),
     }
+    if not variable_length:
+        for name, score in (
+            ("correlational", evaluation.correlational_score),
+            ("autocorrelation", evaluation.autocorrelation_score),
+            ("marginal", evaluation.marginal_score),
+        ):
+            scores[name] = score(train, synthetic.sequences, scaler=scaler)
     if config.predictive and train.shape[-1] >= 2:
         scores["predictive"] = evaluation.predictive_score(
             train, synthetic.sequences, **common, **lengths

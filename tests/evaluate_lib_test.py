@@ -46,6 +46,9 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
     assert scores["discriminative_floor_sizes"] == scores["num_real"] // 2
     assert 0.0 <= scores["discriminative_floor"] < scores["discriminative"]
     for key in (
+        "correlational",
+        "autocorrelation",
+        "marginal",
         "predictive",
         "predictive_real",
         "mmd",
@@ -67,6 +70,7 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
     assert np.isfinite(saliency["real"]).all()
     assert "discriminative score (mean of 2" in table
     assert "real half vs real half" in table
+    assert "marginal score (TSGBench's MDD)" in table
     # A second run into the same folder is refused; nothing is overwritten.
     with pytest.raises(ValueError, match="already holds scores.json"):
         evaluate_lib.evaluate(config)

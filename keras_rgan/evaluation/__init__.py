@@ -11,9 +11,15 @@ from keras_rgan.evaluation.plots import plot_sequences
 from keras_rgan.evaluation.predictive import predictive_score
 from keras_rgan.evaluation.saliency import integrated_gradients
 from keras_rgan.evaluation.saliency import plot_saliency
+from keras_rgan.evaluation.statistics import autocorrelation_score
+from keras_rgan.evaluation.statistics import correlational_score
+from keras_rgan.evaluation.statistics import marginal_score
 from keras_rgan.evaluation.tstr import tstr_accuracy
 
 __all__ = [
+    "autocorrelation_score",
+    "correlational_score",
+    "marginal_score",
     "discriminative_score",
     "discriminative_scores",
     "diversity_check",
