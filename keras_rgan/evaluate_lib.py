@@ -317,13 +317,14 @@ def _scores(config, train_data, held_out_data, synthetic, scaler):
             train, synthetic.sequences, **common
         ),
     }
-    if not variable_length:
-        for name, score in (
-            ("correlational", evaluation.correlational_score),
-            ("autocorrelation", evaluation.autocorrelation_score),
-            ("marginal", evaluation.marginal_score),
-        ):
-            scores[name] = score(train, synthetic.sequences, scaler=scaler)
+    for name, score in (
+        ("correlational", evaluation.correlational_score),
+        ("autocorrelation", evaluation.autocorrelation_score),
+        ("marginal", evaluation.marginal_score),
+    ):
+        scores[name] = score(
+            train, synthetic.sequences, scaler=scaler, **lengths
+        )
     if config.predictive and train.shape[-1] >= 2:
         scores["predictive"] = evaluation.predictive_score(
             train, synthetic.sequences, **common, **lengths

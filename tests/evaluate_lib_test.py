@@ -171,6 +171,8 @@ def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
     assert (
         np.isfinite(scores["mmd"]["mmd2"]) and "discriminative score" in table
     )
+    for name in ("correlational", "autocorrelation", "marginal"):
+        assert np.isfinite(scores[name]) and scores[name] >= 0.0
     saliency = np.load(tmp_path / "out" / "saliency.npz")
     assert saliency["synthetic"].shape == (4, 8, 2)
     assert np.isfinite(saliency["synthetic"]).all()

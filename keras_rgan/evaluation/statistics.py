@@ -1,11 +1,33 @@
 """Statistical scores the field reports beside the discriminative score:
 cross-feature correlation, autocorrelation and marginal distributions of
 real against synthetic sequences (lower is better, 0 for equal
-statistics). Fixed-length sequences, scaled with the real data's scaler."""
+statistics). Scaled with the real data's scaler; for variable-length
+sequences, steps past each length are left out."""
 
 import numpy as np
 
+from keras_rgan.data.windowing import step_mask
 from keras_rgan.evaluation.post_hoc import scale_pair
+
+
+def _scaled(real, synthetic, scaler, real_lengths, synthetic_lengths):
+    """Both sets scaled, float64, with NaN past each sequence's length."""
+    pair = scale_pair(real, synthetic, scaler, real_lengths, synthetic_lengths)
+    return tuple(
+        x.astype(np.float64)
+        if lengths is None
+        else np.where(step_mask(lengths, x.shape[1])[..., None], x, np.nan)
+        for x, lengths in zip(pair, (real_lengths, synthetic_lengths))
+    )
+
+
+def _valid_mean(products):
+    """Per-feature mean over sequences and steps of the values that are not
+    NaN; NaN where there are none (no warning)."""
+    valid = ~np.isnan(products)
+    total = np.where(valid, products, 0.0).sum(axis=(0, 1))
+    count = valid.sum(axis=(0, 1))
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def _standardized(x, mean, std):
@@ -17,7 +39,7 @@ def _pooled_moments(x):
     """Per-feature mean and (Bessel-corrected) std over sequences and steps,
     as the reference's `x.std(dim=(0, 1))`."""
     flat = x.reshape(-1, x.shape[-1])
-    return flat.mean(axis=0), flat.std(axis=0, ddof=1)
+    return np.nanmean(flat, axis=0), np.nanstd(flat, axis=0, ddof=1)
 
 
 def _correlations(x):
@@ -26,10 +48,12 @@ def _correlations(x):
     matrix, as Diffusion-TS' `cacf_torch(x, 1)`."""
     z = _standardized(x, *_pooled_moments(x))
     rows, cols = np.tril_indices(x.shape[-1])
-    return (z[..., rows] * z[..., cols]).mean(axis=(0, 1))
+    return _valid_mean(z[..., rows] * z[..., cols])
 
 
-def correlational_score(real, synthetic, scaler=None):
+def correlational_score(
+    real, synthetic, scaler=None, real_lengths=None, synthetic_lengths=None
+):
     """Absolute difference of the cross-feature correlation matrices, as
     Diffusion-TS computes it (`CrossCorrelLoss`): the sum over the lower
     triangle of |corr(synthetic) - corr(real)|, divided by 10.
@@ -43,7 +67,9 @@ def correlational_score(real, synthetic, scaler=None):
     >>> round(correlational_score(together, apart), 1)
     0.1
     """
-    real, synthetic = scale_pair(real, synthetic, scaler)
+    real, synthetic = _scaled(
+        real, synthetic, scaler, real_lengths, synthetic_lengths
+    )
     difference = _correlations(synthetic) - _correlations(real)
     return float(np.abs(difference).sum() / 10.0)
 
@@ -53,14 +79,18 @@ def _autocorrelations(x, max_lag):
     and steps of standardized values times themselves `lag` steps later."""
     z = _standardized(x, *_pooled_moments(x))
     return np.stack(
-        [
-            (z[:, lag:] * z[:, :-lag]).mean(axis=(0, 1))
-            for lag in range(1, max_lag + 1)
-        ]
+        [_valid_mean(z[:, lag:] * z[:, :-lag]) for lag in range(1, max_lag + 1)]
     )
 
 
-def autocorrelation_score(real, synthetic, scaler=None, max_lag=None):
+def autocorrelation_score(
+    real,
+    synthetic,
+    scaler=None,
+    max_lag=None,
+    real_lengths=None,
+    synthetic_lengths=None,
+):
     """Mean absolute difference of each feature's autocorrelation at lags
     1 to `max_lag` (default `seq_len // 2`), real against synthetic.
 
@@ -72,7 +102,9 @@ def autocorrelation_score(real, synthetic, scaler=None, max_lag=None):
     >>> round(autocorrelation_score(noise, constant), 1)
     1.0
     """
-    real, synthetic = scale_pair(real, synthetic, scaler)
+    real, synthetic = _scaled(
+        real, synthetic, scaler, real_lengths, synthetic_lengths
+    )
     max_lag = max_lag or real.shape[1] // 2
     if not 1 <= max_lag < real.shape[1]:
         raise ValueError(
@@ -82,10 +114,18 @@ def autocorrelation_score(real, synthetic, scaler=None, max_lag=None):
     difference = _autocorrelations(synthetic, max_lag) - _autocorrelations(
         real, max_lag
     )
-    return float(np.abs(difference).mean())
+    # Lags longer than every sequence of a set have no pairs: left out.
+    return float(np.nanmean(np.abs(difference)))
 
 
-def marginal_score(real, synthetic, scaler=None, bins=50):
+def marginal_score(
+    real,
+    synthetic,
+    scaler=None,
+    bins=50,
+    real_lengths=None,
+    synthetic_lengths=None,
+):
     """Marginal distribution difference (TSGBench's MDD, the histogram loss
     of Ni et al. 2020): per step and feature, a histogram of the real
     values (`bins` bins over their range) and the synthetic values' density
@@ -100,18 +140,23 @@ def marginal_score(real, synthetic, scaler=None, bins=50):
     >>> round(marginal_score(full, low, bins=10), 1)
     1.0
     """
-    real, synthetic = scale_pair(real, synthetic, scaler)
+    real, synthetic = _scaled(
+        real, synthetic, scaler, real_lengths, synthetic_lengths
+    )
     if bins < 1:
         raise ValueError(f"bins must be positive, got {bins}.")
     differences = []
     for step in range(real.shape[1]):
         for feature in range(real.shape[2]):
-            values = real[:, step, feature]
-            edges = np.histogram_bin_edges(values, bins)
+            values = [x[:, step, feature] for x in (real, synthetic)]
+            values = [v[~np.isnan(v)] for v in values]
+            if len(values[0]) == 0:
+                continue  # No real sequence is this long.
+            edges = np.histogram_bin_edges(values[0], bins)
             width = max(edges[1] - edges[0], 1e-12)
             densities = [
-                np.histogram(x[:, step, feature], edges)[0] / (len(x) * width)
-                for x in (real, synthetic)
+                np.histogram(v, edges)[0] / (max(len(v), 1) * width)
+                for v in values
             ]
             differences.append(np.abs(densities[1] - densities[0]).mean())
     return float(np.mean(differences))

@@ -41,3 +41,26 @@ def test_bad_arguments_are_named():
         evaluation.marginal_score(x, x, bins=0)
     with pytest.raises(ValueError, match="must match"):
         evaluation.correlational_score(x, x[..., :1])
+
+
+def test_steps_past_each_length_are_left_out():
+    x = RNG.normal(size=(400, 10, 2))
+    lengths = RNG.integers(3, 11, 400)
+    padded_with_zeros = np.where(
+        np.arange(10)[None, :, None] < lengths[:, None, None], x, 0.0
+    )
+    padded_with_junk = np.where(
+        np.arange(10)[None, :, None] < lengths[:, None, None], x, 99.0
+    )
+    lengths_of_both = dict(real_lengths=lengths, synthetic_lengths=lengths)
+    for score in (
+        evaluation.correlational_score,
+        evaluation.autocorrelation_score,
+        evaluation.marginal_score,
+    ):
+        # Whatever sits under padding, equal valid steps score 0.
+        assert score(
+            padded_with_zeros, padded_with_junk, **lengths_of_both
+        ) == pytest.approx(0.0, abs=1e-9)
+        # Without lengths, the junk counts.
+        assert score(padded_with_zeros, padded_with_junk) > 0.01
