@@ -26,7 +26,7 @@ from absl import flags
 
 from keras_rgan import recipes
 from keras_rgan import train_lib
-from keras_rgan.evaluation import discriminative_score
+from keras_rgan.evaluation import discriminative_scores
 from keras_rgan.evaluation import predictive_score
 
 PLAIN = {  # The earlier defaults: non-saturating loss, Adam 1e-3 / 0.5.
@@ -392,15 +392,13 @@ class ScoreCurve(keras.callbacks.Callback):
         the model of `selected_epoch` (from 1) chosen by the end of `epoch`."""
         offset = 0 if selected_epoch is None else 500
         synthetic = model.generate(len(self.real), seed=epoch + offset)
-        runs = [
-            discriminative_score(
-                self.real,
-                synthetic,
-                scaler=model.scaler,
-                seed=1000 * epoch + offset + k,
-            )
-            for k in range(self.classifier_runs)
-        ]
+        runs = discriminative_scores(
+            self.real,
+            synthetic,
+            runs=self.classifier_runs,
+            seed=1000 * epoch + offset,
+            scaler=model.scaler,
+        )
         point = {
             "epoch": epoch + 1,
             "steps": steps or int(model.g_optimizer.iterations),

@@ -278,16 +278,14 @@ def _discriminative(config, train_data, synthetic, scaler, variable_length):
         synthetic.sequences[fake_index],
         lengths_at(synthetic, fake_index),
     )
-    halves = np.array_split(rng.permutation(len(train_data.sequences)), 2)
+    first, second = np.array_split(
+        rng.permutation(len(train_data.sequences)), 2
+    )
     floor = runs(
-        *(
-            value
-            for half in halves
-            for value in (
-                train_data.sequences[half],
-                lengths_at(train_data, half),
-            )
-        )
+        train_data.sequences[first],
+        lengths_at(train_data, first),
+        train_data.sequences[second],
+        lengths_at(train_data, second),
     )
     return {
         "discriminative": float(np.mean(scores)),
@@ -295,7 +293,7 @@ def _discriminative(config, train_data, synthetic, scaler, variable_length):
         "discriminative_runs": scores,
         "discriminative_sizes": count,
         "discriminative_floor": float(np.mean(floor)),
-        "discriminative_floor_sizes": len(halves[1]),
+        "discriminative_floor_sizes": len(second),
     }
 
 

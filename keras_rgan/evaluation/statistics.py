@@ -13,12 +13,13 @@ from keras_rgan.evaluation.post_hoc import scale_pair
 def _scaled(real, synthetic, scaler, real_lengths, synthetic_lengths):
     """Both sets scaled, float64, with NaN past each sequence's length."""
     pair = scale_pair(real, synthetic, scaler, real_lengths, synthetic_lengths)
-    return tuple(
-        x.astype(np.float64)
-        if lengths is None
-        else np.where(step_mask(lengths, x.shape[1])[..., None], x, np.nan)
-        for x, lengths in zip(pair, (real_lengths, synthetic_lengths))
-    )
+    scaled = []
+    for x, lengths in zip(pair, (real_lengths, synthetic_lengths)):
+        x = x.astype(np.float64)
+        if lengths is not None:
+            x[~step_mask(lengths, x.shape[1])] = np.nan
+        scaled.append(x)
+    return tuple(scaled)
 
 
 def _valid_mean(products):
