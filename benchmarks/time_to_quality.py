@@ -3,16 +3,16 @@ first drops below a threshold (.05), with the default recipe, on this CPU.
 
 Trains `keras-rgan train`'s defaults (without sample selection) on Sines,
 scores the model every `--eval_every` epochs (default 25) (the
-discriminative score of `benchmarks/quality.py`, mean of `--classifier_runs`
-classifiers) and stops at the first score below `--threshold`. Training time
-excludes the scoring.
+discriminative score of `benchmarks/recipe_sweep.py`, mean of
+`--classifier_runs` classifiers) and stops at the first score below
+`--threshold`. Training time excludes the scoring.
 
     python benchmarks/time_to_quality.py            # trains (about 10 minutes)
     python benchmarks/time_to_quality.py --quick    # reads the recorded curves
 
 `--quick` trains nothing: it reads the score-against-time curves that
-`benchmarks/quality.py` recorded for the default recipe at the default
-number of steps (`benchmarks/results/quality.jsonl`; if none is recorded
+`benchmarks/recipe_sweep.py` recorded for the default recipe at the default
+number of steps (`benchmarks/results/recipe_sweep.jsonl`; if none is recorded
 there, the recipe's runs of other lengths, saying so) and reports their
 first point below the threshold. The full run writes
 `benchmarks/results/time_to_quality.md`.
@@ -55,7 +55,7 @@ _OUTPUT = flags.DEFINE_string(
     os.path.join(RESULTS_DIR, "time_to_quality.md"),
     "Markdown output.",
 )
-_QUALITY = os.path.join(RESULTS_DIR, "quality.jsonl")
+_QUALITY = os.path.join(RESULTS_DIR, "recipe_sweep.jsonl")
 
 
 class StopBelow(ScoreCurve):
@@ -138,7 +138,7 @@ def main(argv):
     if _QUICK.value:
         lines, budget = from_recorded(threshold)
         note = (
-            "\nFrom the curves recorded by `benchmarks/quality.py` for "
+            "\nFrom the curves recorded by `benchmarks/recipe_sweep.py` for "
             f"{quality.DEFAULT_RECIPE} ({budget}; `--quick` trains "
             "nothing).\n"
         )

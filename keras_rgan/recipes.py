@@ -1,9 +1,9 @@
 """The measured default recipes: one source for the Python API and the CLI.
 
 A recipe is every option a model's `from_recipe` takes, with the values
-`benchmarks/quality.py` measured (benchmarks/results/quality.md). Options
-left as None take the recipe's value; an option the model does not use is
-refused by name.
+`benchmarks/recipe_sweep.py` measured (benchmarks/results/recipe_sweep.md).
+Options left as None take the recipe's value; an option the model does not
+use is refused by name.
 
 Example:
 
@@ -30,7 +30,8 @@ UNROLL = ("auto", "on", "off")
 LR_DECAYS = ("none", "cosine")
 
 # "rgan-seq-latent-ema-wgan-cosine-d5" at 8,400 steps: Sines 0.017 +- 0.006,
-# Stocks 0.045 +- 0.023 over 3 seeds (benchmarks/results/quality.md).
+# Stocks 0.045 +- 0.023 over 3 seeds (benchmarks/results/recipe_sweep.md,
+# with an earlier, weaker discriminative score).
 RGAN = {
     "latent_dim": 2,
     "sequence_latent_dim": 4,
@@ -52,7 +53,7 @@ RGAN = {
 # RGAN's recipe on CRGAN's shared backbone (the explicit tanh recurrence).
 CRGAN = {**RGAN, "cell": "tanh", "condition_steps": 0}
 # The TimeGAN paper's networks (3 GRU layers of 24 units, noise of the
-# data's width), the "timegan" row of benchmarks/results/quality.md: 20
+# data's width), the "timegan" row of benchmarks/results/recipe_sweep.md: 20
 # embedding, 20 supervised and 60 joint epochs of Sines (7,000 steps), Adam
 # 1e-3 / 0.5; the embedder and recovery train with Adam 1e-3.
 TIMEGAN = {

@@ -27,7 +27,7 @@ QUICK_START = [
         "back in a process that never imports keras_rgan. On a 2-core CPU the "
         "full run (108 epochs, about 8,400 steps, as many as `keras-rgan "
         "train` makes) takes about 9 minutes (8.6 to 8.7 min of training for "
-        "the same steps in `benchmarks/results/quality.jsonl`)."
+        "the same steps in `benchmarks/results/recipe_sweep.jsonl`)."
     ),
     new_code_cell(
         BUDGET

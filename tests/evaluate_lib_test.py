@@ -45,6 +45,11 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
     assert scores["discriminative_sizes"] == 400
     assert scores["discriminative_floor_sizes"] == scores["num_real"] // 2
     assert 0.0 <= scores["discriminative_floor"] < scores["discriminative"]
+    # The statistical scores' floors compare the same real halves: a
+    # barely trained model is further from the real data than they are.
+    for name in ("correlational", "autocorrelation", "marginal"):
+        assert 0.0 <= scores[f"{name}_floor"] < scores[name]
+        assert f"{name} floor" in table
     for key in (
         "correlational",
         "autocorrelation",
@@ -173,6 +178,7 @@ def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
     )
     for name in ("correlational", "autocorrelation", "marginal"):
         assert np.isfinite(scores[name]) and scores[name] >= 0.0
+        assert np.isfinite(scores[f"{name}_floor"])
     saliency = np.load(tmp_path / "out" / "saliency.npz")
     assert saliency["synthetic"].shape == (4, 8, 2)
     assert np.isfinite(saliency["synthetic"]).all()

@@ -178,9 +178,9 @@ def load_sequences(
         seq_len: int. Steps per sequence (window length for tables and
             stocks).
         stride: int. Steps between window starts (tables and stocks).
-        columns: list of str or None. Table feature columns; None uses
-            every numeric column but the id and time columns, and the
-            categorical ones.
+        columns: list of str or None. Table (or stocks) feature columns;
+            None uses every numeric column but the id and time columns, and
+            the categorical ones.
         num_sequences: int. Number of sine sequences.
         num_features: int. Number of sine features.
         seed: int. Seed of the sine generator.
@@ -235,6 +235,8 @@ def load_sequences(
             "and label_column apply to tables (csv:PATH, parquet:PATH, a "
             f"DataFrame), not {spec!r}."
         )
+    if columns and not (table_kind or spec == "stocks"):
+        raise ValueError(f"columns applies to tables and stocks, not {spec!r}.")
     if seq_len < 2:
         raise ValueError(f"seq_len must be at least 2, got {seq_len}.")
     if table_kind:
@@ -248,6 +250,15 @@ def load_sequences(
         names = [f"sine_{k}" for k in range(num_features)]
     elif spec == "stocks":
         values, names = load_stocks()
+        if columns:
+            unknown = [c for c in columns if c not in names]
+            if unknown:
+                raise ValueError(
+                    f"Column(s) {unknown} are not in stocks; its columns "
+                    f"are {names}."
+                )
+            values = values[:, [names.index(c) for c in columns]]
+            names = list(columns)
         x = make_windows(values, seq_len, stride)
     else:
         if kind == "npz":

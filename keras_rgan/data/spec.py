@@ -28,11 +28,11 @@ class DataSpec(OptionGroup):
     )
     seq_len: int = option(24, "Steps per sequence.")
     batch_size: int = option(128, "Global batch size.")
-    stride: int = option(1, "Steps between table window starts.")
+    stride: int = option(1, "Steps between table or stocks window starts.")
     columns: list[str] | None = option(
         None,
-        "Table feature columns (default: every numeric column but the id "
-        "and time columns, and the --categorical_columns).",
+        "Table or stocks feature columns (default: every numeric column "
+        "but the id and time columns, and the --categorical_columns).",
     )
     categorical_columns: list[str] | None = option(
         None,

@@ -11,8 +11,10 @@ from keras_rgan.evaluation.post_hoc import shuffled_batches
 
 
 def _inputs_and_targets(x):
-    """Other features up to step t-1 -> the last feature at step t."""
-    return x[:, :-1, :-1], x[:, 1:, -1:]
+    """Other features up to step t-1 -> the last feature at step t; a single
+    feature predicts itself from its own past."""
+    inputs = x[:, :-1] if x.shape[-1] == 1 else x[:, :-1, :-1]
+    return inputs, x[:, 1:, -1:]
 
 
 def _target_weights(x, lengths):
@@ -38,11 +40,12 @@ def predictive_score(
     with the real data's scaler; a fresh one-layer GRU (hidden = features // 2)
     with a sigmoid head learns, on synthetic sequences only (`steps` Adam
     steps, batch 128), to predict the last feature one step ahead from the
-    other features; the score is its mean absolute error over all real
-    sequences. Lower is better; compare with the same score for real data.
+    other features (a single feature: from its own past, where TimeGAN's
+    definition cannot apply); the score is its mean absolute error over all
+    real sequences. Lower is better; compare with the same score for real data.
 
     Args:
-        real: array `(n, seq_len, features)`, original units, features >= 2.
+        real: array `(n, seq_len, features)`, original units.
         synthetic: array `(m, seq_len, features)`, original units.
         scaler: fitted `MinMaxScaler` of the real data, or None to fit one.
         steps: int. Predictor training steps.
@@ -66,11 +69,6 @@ def predictive_score(
     real, synthetic = scale_pair(
         real, synthetic, scaler, real_lengths, synthetic_lengths
     )
-    if real.shape[-1] < 2:
-        raise ValueError(
-            "The predictive score needs at least 2 features (it predicts the "
-            f"last one from the others); got {real.shape[-1]}."
-        )
     x, y = _inputs_and_targets(synthetic)
     model = gru_model(
         x.shape[-1],

@@ -80,6 +80,18 @@ def test_stocks_file_gives_every_window_of_24():
     np.testing.assert_allclose(data.sequences[-1], values[-24:], rtol=1e-6)
 
 
+def test_stocks_columns_choose_features_and_other_sets_refuse_them():
+    values, _ = load_stocks()
+    data = load_sequences("stocks", seq_len=125, columns=["Close"], stride=5)
+    assert data.feature_names == ["Close"]
+    assert data.sequences.shape == ((3685 - 125) // 5 + 1, 125, 1)
+    np.testing.assert_allclose(data.sequences[1, :, 0], values[5:130, 3])
+    with pytest.raises(ValueError, match=r"\['close'\] are not in stocks"):
+        load_sequences("stocks", columns=["close"])
+    with pytest.raises(ValueError, match="columns applies to tables"):
+        load_sequences("sines", columns=["sine_0"])
+
+
 def test_sources_load_csv_and_npy(tmp_path):
     rows = "\n".join(f"{i},{i * 2}" for i in range(30))
     path = write(tmp_path / "s.csv", "a,b\n" + rows + "\n")

@@ -41,8 +41,14 @@ def test_predictive_score_real_beats_noise(real):
     noise = np.random.default_rng(0).uniform(size=real.shape).astype("float32")
     bad = evaluation.predictive_score(real, noise, steps=600)
     assert good < bad
-    with pytest.raises(ValueError, match="at least 2 features"):
-        evaluation.predictive_score(real[..., :1], real[..., :1], steps=1)
+
+
+def test_predictive_score_of_one_feature_reads_its_own_past(real):
+    one = real[..., :1]
+    good = evaluation.predictive_score(one, sines(600, seed=1)[..., :1])
+    noise = np.random.default_rng(0).uniform(size=one.shape).astype("float32")
+    bad = evaluation.predictive_score(one, noise)
+    assert good < 0.5 * bad
 
 
 def test_mmd_separates_distributions(real):
