@@ -15,6 +15,7 @@ from keras_rgan.models.discriminator import RecurrentDiscriminator
 from keras_rgan.models.gan import SequenceGAN
 from keras_rgan.models.generator import LSTMGenerator
 from keras_rgan.models.generator import RecurrentGenerator
+from keras_rgan.models.latent_gan import LatentGAN
 from keras_rgan.models.rgan import RGAN
 from keras_rgan.models.timegan import TimeGAN
 from keras_rgan.version import __version__
@@ -27,6 +28,7 @@ __all__ = [
     "MinMaxScaler",
     "export_saved_model",
     "CRGAN",
+    "LatentGAN",
     "LSTMDiscriminator",
     "RecurrentDiscriminator",
     "SequenceGAN",

@@ -44,7 +44,8 @@ class ModelConfig(OptionGroup):
 
     name: str = option(
         "rgan",
-        "Model: rgan | crgan | timegan.",
+        "Model: rgan | crgan | timegan | latent_gan (a recurrent "
+        "autoencoder and a GAN of its per-sequence codes).",
         flag="model",
         choices=tuple(recipes.RECIPES),
     )
@@ -70,7 +71,13 @@ class ModelConfig(OptionGroup):
         + _recipe_help("cell"),
     )
     dense_units: list[int] | None = option(
-        None, "Sizes of tanh dense layers after the recurrent ones."
+        None,
+        "Sizes of tanh dense layers after the recurrent ones (latent_gan: "
+        "the hidden layers of its dense generator and critic).",
+    )
+    code_dim: int | None = option(
+        None,
+        "latent_gan: numbers per sequence code." + _recipe_help("code_dim"),
     )
     per_step_logits: bool | None = option(
         None,
@@ -129,6 +136,11 @@ class OptimizationConfig(OptionGroup):
     supervised_epochs: int | None = option(
         None,
         "timegan: epochs of phase 2." + _recipe_help("supervised_epochs"),
+    )
+    autoencoder_share: float | None = option(
+        None,
+        "latent_gan: share of the epochs that train the autoencoder, before "
+        "the GAN of its codes." + _recipe_help("autoencoder_share"),
     )
 
 

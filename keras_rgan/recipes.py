@@ -72,7 +72,34 @@ TIMEGAN = {
     "supervised_epochs": 20,
     "train_steps": 7000,
 }
-RECIPES = {"rgan": RGAN, "crgan": CRGAN, "timegan": TIMEGAN}
+# A recurrent autoencoder (GRU, 64 units) with codes of 32 numbers, and a
+# WGAN-GP of the codes (dense players of 128 x 2, 32 noise dimensions per
+# sequence); 40% of the steps train the autoencoder.
+LATENT_GAN = {
+    "sequence_latent_dim": 32,
+    "units": 64,
+    "num_layers": 1,
+    "cell": "gru",
+    "dense_units": [128, 128],
+    "code_dim": 32,
+    "autoencoder_share": 0.4,
+    "unroll": "auto",
+    "g_learning_rate": 1e-4,
+    "d_learning_rate": 1e-4,
+    "beta_1": 0.5,
+    "generator_ema": 0.999,
+    "lr_decay": "cosine",
+    "clipnorm": None,
+    "loss": "wgan_gp",
+    "d_steps": 5,
+    "train_steps": DEFAULT_TRAIN_STEPS,
+}
+RECIPES = {
+    "rgan": RGAN,
+    "crgan": CRGAN,
+    "timegan": TIMEGAN,
+    "latent_gan": LATENT_GAN,
+}
 
 
 def resolve(model, options):

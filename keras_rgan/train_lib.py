@@ -18,10 +18,16 @@ from keras_rgan.data.prepared import prepare as prepare_data
 from keras_rgan.export import check_export_options
 from keras_rgan.export import export_saved_model
 from keras_rgan.models.crgan import CRGAN
+from keras_rgan.models.latent_gan import LatentGAN
 from keras_rgan.models.rgan import RGAN
 from keras_rgan.models.timegan import TimeGAN
 
-MODELS = {"rgan": RGAN, "crgan": CRGAN, "timegan": TimeGAN}
+MODELS = {
+    "rgan": RGAN,
+    "crgan": CRGAN,
+    "timegan": TimeGAN,
+    "latent_gan": LatentGAN,
+}
 
 __all__ = ["TrainConfig", "TrainingDiverged", "prepare", "train"]
 

@@ -116,6 +116,7 @@ def test_bad_requests_are_named(export, tmp_path, overrides, error, message):
 # Shortest training each model of `keras-rgan train` accepts.
 MODEL_OPTIONS = {
     "crgan": {"condition_steps": 2},
+    "latent_gan": {"code_dim": 4, "dense_units": [8]},
     "timegan": {
         "embedding_epochs": 1,
         "supervised_epochs": 1,

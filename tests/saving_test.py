@@ -231,6 +231,18 @@ CASES = {
         ),
         generated(),
     ),
+    keras_rgan.LatentGAN: Case(
+        lambda: keras_rgan.LatentGAN(
+            seq_len=SEQ_LEN,
+            num_features=FEATURES,
+            code_dim=3,
+            noise_dim=2,
+            units=UNITS,
+            dense_units=[5],
+            seed=0,
+        ),
+        generated(),
+    ),
     keras_rgan.RecurrentGenerator: Case(
         lambda: keras_rgan.RecurrentGenerator(
             FEATURES, cell="tanh", units=UNITS, num_layers=2, dense_units=[3]

@@ -99,6 +99,23 @@ def test_train_timegan_runs_its_phases_and_exports(tmp_path):
     }
 
 
+def test_train_latent_gan_runs_its_phases_and_exports(tmp_path):
+    config = train_lib.TrainConfig.from_options(
+        model="latent_gan",
+        export_dir=str(tmp_path / "latent"),
+        code_dim=4,
+        dense_units=[8],
+        **{**TINY, "epochs": 3},
+    )
+    result = train_lib.train(config)
+    assert result.model.phase == "gan"
+    assert int(result.model.autoencoder_epochs.numpy()) == 1
+    assert os.path.isdir(result.export_path)
+    assert set(result.history.history) == {"e_loss", "d_loss", "g_loss"}
+    with pytest.raises(ValueError, match="latent_gan does not use latent_dim"):
+        train_lib.prepare(config.replace(latent_dim=2))
+
+
 def test_same_seed_same_model(tmp_path):
     a = train_lib.train(train_lib.TrainConfig.from_options(seed=3, **TINY))
     b = train_lib.train(train_lib.TrainConfig.from_options(seed=3, **TINY))

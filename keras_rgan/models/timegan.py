@@ -11,6 +11,7 @@ from keras_rgan.models.discriminator import RecurrentDiscriminator
 from keras_rgan.models.gan import SequenceGAN
 from keras_rgan.models.gan import check_numeric_schema
 from keras_rgan.models.generator import RecurrentGenerator
+from keras_rgan.models.phases import PhasedTraining
 
 PHASES = ("embedding", "supervised", "joint")
 
@@ -29,21 +30,8 @@ def _moment_loss(real, fake):
     ) + tf.reduce_mean(tf.abs(fake_mean - real_mean))
 
 
-class _PhaseSwitch(keras.callbacks.Callback):
-    """Sets the model's training phase at each epoch and retraces the step."""
-
-    def on_epoch_begin(self, epoch, logs=None):
-        phase = self.model.current_phase()
-        if phase != self.model.phase:
-            self.model.phase = phase
-            self.model.make_train_function(force=True)
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.model.completed_epochs.assign_add(1)
-
-
 @keras.saving.register_keras_serializable(package="keras_rgan")
-class TimeGAN(SequenceGAN):
+class TimeGAN(PhasedTraining, SequenceGAN):
     """TimeGAN: an embedder, a recovery, a generator, a supervisor and a
     discriminator, trained in three phases inside one `model.fit`.
 
@@ -159,16 +147,9 @@ class TimeGAN(SequenceGAN):
         self.embedder.build((None, seq_len, num_features))
         self.recovery.build((None, seq_len, hidden_dim))
         self.supervisor.build((None, seq_len, hidden_dim))
-        self.completed_epochs = self.add_weight(
-            shape=(),
-            initializer="zeros",
-            dtype="int32",
-            trainable=False,
-            name="completed_epochs",
-        )
         self.e_loss_tracker = keras.metrics.Mean(name="e_loss")
         self.s_loss_tracker = keras.metrics.Mean(name="s_loss")
-        self.phase = self.current_phase()
+        self.init_phases()
 
     recipe_name = "timegan"
 
@@ -285,11 +266,6 @@ class TimeGAN(SequenceGAN):
             self.d_loss_tracker,
             self.g_loss_tracker,
         ]
-
-    def fit(self, *args, callbacks=None, **kwargs):
-        """`keras.Model.fit`, with the phase switch added to the callbacks."""
-        callbacks = list(callbacks or []) + [_PhaseSwitch()]
-        return super().fit(*args, callbacks=callbacks, **kwargs)
 
     def _apply(self, optimizer, scaled_loss, tape, variables):
         optimizer.apply(tape.gradient(scaled_loss, variables), variables)
