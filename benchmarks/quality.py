@@ -139,16 +139,21 @@ class TrainingBudget(keras.callbacks.Callback):
     def __init__(self, minutes):
         super().__init__()
         self.seconds = 60.0 * minutes
-        self.steps = 0
+        self.steps = self.steps_before_epoch = 0
         self.stopped = False
 
     def on_train_begin(self, logs=None):
         self.start = time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
+        # Called once per execution of `steps_per_execution` steps, with the
+        # index of its last step.
+        self.steps = self.steps_before_epoch + batch + 1
         if time.perf_counter() - self.start > self.seconds:
             self.stopped = self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.steps_before_epoch = self.steps
 
 
 def train_options(name, data_dir):
