@@ -92,7 +92,7 @@ PUBLISHED = {  # discriminative / predictive, ../shared/BENCHMARKS.md
         ("FM-TS (2024)", ".019", "—"),
     ],
 }
-SCORES = ("correlational", "autocorrelation", "marginal")
+SCORES = ("correlational", "autocorrelation", "marginal", "context_fid")
 RESULTS_DIR = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "results"
 )
@@ -249,15 +249,16 @@ def write_markdown(rows, path):
         "classifier step), mean of 5 classifiers on equal numbers of real and "
         "generated sequences; `floor` is the same score of two halves of the "
         "real training data. Predictive: train on synthetic, test on real "
-        "(MAE; `real` trains on held-out real data). Correlational, "
-        "autocorrelation and marginal scores with their real-half-versus-"
+        "(MAE; `real` trains on the real training data). Correlational, "
+        "autocorrelation, marginal scores and Context-FID with their "
+        "real-half-versus-"
         "real-half floors in brackets. Mean ± std over training seeds; lower "
         "is better everywhere. Machine and wall times as measured.",
         "",
         "| data | model | seeds | steps (planned) | train min | disc. | "
         "per seed | floor | target | pred. (real) | corr. (floor) | "
-        "autocorr. (floor) | marginal (floor) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "autocorr. (floor) | marginal (floor) | Context-FID (floor) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in sorted(groups, key=lambda k: (order.get(k[0], 99), k[1:])):
         runs = groups[key]
@@ -269,7 +270,7 @@ def write_markdown(rows, path):
             steps += f" ({runs[0]['planned_steps']:,}, budget)"
         per_seed = ", ".join(f"{x['discriminative']:.3f}" for x in s)
         stats = [
-            f"{_mean_std([x[n] for x in s])} "
+            f"{_mean_std([x.get(n) for x in s])} "
             f"({_mean_std([x.get(n + '_floor') for x in s])})"
             for n in SCORES
         ]

@@ -25,7 +25,9 @@ class EvaluateConfig:
     `dataset=None` uses the data set recorded in the export; `num_samples=None`
     generates as many sequences as there are real training sequences (as
     TimeGAN does). The discriminative score is the mean of `score_runs`
-    classifiers.
+    classifiers. Context-FID's encoder trains for `context_fid_iterations`
+    (None: the reference's 200, or 600 for more than 100,000 values; 0
+    skips Context-FID).
     """
 
     saved_model: str
@@ -36,6 +38,7 @@ class EvaluateConfig:
     predictive: bool = True
     saliency_samples: int = 64
     score_runs: int = 5
+    context_fid_iterations: int | None = None
 
     def validate(self):
         if not os.path.isfile(os.path.join(self.saved_model, "saved_model.pb")):
@@ -52,6 +55,14 @@ class EvaluateConfig:
         if self.score_runs < 1:
             raise ValueError(
                 f"score_runs must be at least 1, got {self.score_runs}."
+            )
+        if (
+            self.context_fid_iterations is not None
+            and self.context_fid_iterations < 0
+        ):
+            raise ValueError(
+                "context_fid_iterations must be 0 (skip) or more, got "
+                f"{self.context_fid_iterations}."
             )
         if os.path.isfile(self.output_dir):
             raise ValueError(f"The output_dir {self.output_dir} is a file.")
@@ -143,12 +154,14 @@ def _format_table(scores):
             scores.get("autocorrelation"),
         ),
         ("marginal score (TSGBench's MDD)", scores.get("marginal")),
+        ("Context-FID (TS2Vec embeddings)", scores.get("context_fid")),
         *(
             (f"{name} floor: real half vs real half", scores.get(key))
             for name, key in (
                 ("correlational", "correlational_floor"),
                 ("autocorrelation", "autocorrelation_floor"),
                 ("marginal", "marginal_floor"),
+                ("Context-FID", "context_fid_floor"),
             )
         ),
         ("MMD^2, RBF kernel", scores["mmd"]["mmd2"]),
@@ -312,6 +325,27 @@ def _discriminative(
     }
 
 
+def _context_fid(config, train, synthetic, scaler, halves):
+    """Context-FID of the synthetic sequences and of one real half against
+    the other, embedded by one TS2Vec encoder trained on the real training
+    data (fixed-length sequences: the encoder has no notion of padding)."""
+    scaler = scaler or MinMaxScaler().fit(train)
+    encoder = evaluation.train_ts2vec_encoder(
+        scaler.transform(train),
+        seed=config.seed,
+        iterations=config.context_fid_iterations,
+    )
+    first, second = halves
+    return {
+        "context_fid": evaluation.context_fid_score(
+            train, synthetic.sequences, scaler=scaler, encoder=encoder
+        ),
+        "context_fid_floor": evaluation.context_fid_score(
+            train[first], train[second], scaler=scaler, encoder=encoder
+        ),
+    }
+
+
 def _scores(config, train_data, held_out_data, synthetic, scaler):
     """The scores dict of `scores.json` (without its header fields)."""
     train, held_out = train_data.sequences, held_out_data.sequences
@@ -349,6 +383,8 @@ def _scores(config, train_data, held_out_data, synthetic, scaler):
                 None if real_lengths is None else real_lengths[second]
             ),
         )
+    if not variable_length and config.context_fid_iterations != 0:
+        scores.update(_context_fid(config, train, synthetic, scaler, halves))
     if config.predictive:
         scores["predictive"] = evaluation.predictive_score(
             train, synthetic.sequences, **common, **lengths

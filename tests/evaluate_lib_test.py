@@ -32,6 +32,7 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
         num_samples=400,
         saliency_samples=8,
         score_runs=2,
+        context_fid_iterations=50,
     )
     scores, table = evaluate_lib.evaluate(config)
     with open(os.path.join(out, "scores.json")) as f:
@@ -47,8 +48,9 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
     assert 0.0 <= scores["discriminative_floor"] < scores["discriminative"]
     # The statistical scores' floors compare the same real halves: a
     # barely trained model is further from the real data than they are.
-    for name in ("correlational", "autocorrelation", "marginal"):
+    for name in ("correlational", "autocorrelation", "marginal", "context_fid"):
         assert 0.0 <= scores[f"{name}_floor"] < scores[name]
+    for name in ("correlational", "autocorrelation", "marginal", "Context-FID"):
         assert f"{name} floor" in table
     for key in (
         "correlational",
@@ -96,6 +98,11 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
         ),
         ({"num_samples": 1}, ValueError, "num_samples must be at least 2"),
         ({"score_runs": 0}, ValueError, "score_runs must be at least 1"),
+        (
+            {"context_fid_iterations": -1},
+            ValueError,
+            "context_fid_iterations must be 0",
+        ),
     ],
 )
 def test_bad_requests_are_named(export, tmp_path, overrides, error, message):
@@ -168,6 +175,7 @@ def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
             num_samples=100,
             saliency_samples=4,
             score_runs=1,
+            context_fid_iterations=5,
         )
     )
     assert 0.0 <= scores["discriminative"] <= 0.5
@@ -180,6 +188,10 @@ def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
     for name in ("correlational", "autocorrelation", "marginal"):
         assert np.isfinite(scores[name]) and scores[name] >= 0.0
         assert np.isfinite(scores[f"{name}_floor"])
+    # Context-FID's encoder has no notion of padding.
+    assert ("context_fid" in scores) == (kind != "variable_length")
+    if kind != "variable_length":
+        assert np.isfinite(scores["context_fid"]) and scores["context_fid"] >= 0
     saliency = np.load(tmp_path / "out" / "saliency.npz")
     assert saliency["synthetic"].shape == (4, 8, 2)
     assert np.isfinite(saliency["synthetic"]).all()
@@ -220,6 +232,7 @@ def test_evaluate_scores_a_table_on_observed_values(tmp_path):
             num_samples=64,
             saliency_samples=4,
             score_runs=1,
+            context_fid_iterations=5,
         )
     )
     assert 0.0 <= scores["discriminative"] <= 0.5

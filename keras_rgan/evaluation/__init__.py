@@ -1,5 +1,7 @@
 """Scores, checks and plots of synthetic sequences against real ones."""
 
+from keras_rgan.evaluation.context_fid import context_fid_score
+from keras_rgan.evaluation.context_fid import train_ts2vec_encoder
 from keras_rgan.evaluation.discriminative import discriminative_score
 from keras_rgan.evaluation.discriminative import discriminative_scores
 from keras_rgan.evaluation.diversity import diversity_check
@@ -17,6 +19,8 @@ from keras_rgan.evaluation.statistics import marginal_score
 from keras_rgan.evaluation.tstr import tstr_accuracy
 
 __all__ = [
+    "context_fid_score",
+    "train_ts2vec_encoder",
     "autocorrelation_score",
     "correlational_score",
     "marginal_score",
