@@ -43,11 +43,14 @@ class ModelConfig(OptionGroup):
     """Which GAN, and the size of its networks and noise."""
 
     name: str = option(
-        "rgan",
+        "auto",
         "Model: rgan | crgan | timegan | latent_gan (a recurrent "
-        "autoencoder and a GAN of its per-sequence codes).",
+        "autoencoder and a GAN of its per-sequence codes) | auto: latent_gan "
+        f"for windows of more than {recipes.LONG_WINDOW} steps it learns "
+        "(fixed lengths, no labels, numeric columns without gaps), rgan "
+        "otherwise.",
         flag="model",
-        choices=tuple(recipes.RECIPES),
+        choices=("auto", *recipes.RECIPES),
     )
     latent_dim: int | None = option(
         None,

@@ -101,6 +101,28 @@ RECIPES = {
     "latent_gan": LATENT_GAN,
 }
 
+# `--model=auto` learns windows longer than this with latent_gan: RGAN's
+# critic and its gradient penalty run through every step, so at 125 steps it
+# gets about a fifth of its 8,400 steps in 15 minutes on 2 CPU cores, while
+# the latent GAN's players read one code per sequence
+# (benchmarks/results/quality.md: Stocks 125 and Sines 128). Measured at 24
+# steps (RGAN better) and at 125 to 128 (latent_gan better); the cut between
+# is not measured.
+LONG_WINDOW = 64
+
+
+def auto_model(seq_len, numeric_windows):
+    """The model `--model=auto` trains: latent_gan for windows longer than
+    `LONG_WINDOW` steps that it learns (`numeric_windows`: fixed lengths,
+    no labels, numeric columns without gaps), rgan otherwise.
+
+    Example:
+
+    >>> auto_model(125, True), auto_model(24, True), auto_model(125, False)
+    ('latent_gan', 'rgan', 'rgan')
+    """
+    return "latent_gan" if seq_len > LONG_WINDOW and numeric_windows else "rgan"
+
 
 def resolve(model, options):
     """The recipe of `model` with `options` (those not None) in its place.

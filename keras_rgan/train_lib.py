@@ -95,12 +95,27 @@ def prepare(config):
     A multi-worker strategy is made first, before other TensorFlow work.
     """
     strategy = distribute.make_strategy(config.run.strategy)
-    if config.run.model_dir:
-        model_dir_lib.check(config.run.model_dir, config.to_json())
     if config.run.export_dir:
         check_export_options(config.run.export_dir, config.run.max_num_samples)
     data = prepare_data(config.data, config.run.seed)
-    recipe = recipes.resolve(config.model.name, config.recipe_options())
+    chosen_by_auto = config.model.name == "auto"
+    if chosen_by_auto:
+        # Resolved here: saved, exported and resumed as the model's name.
+        config = config.replace(
+            model=recipes.auto_model(data.spec.seq_len, data.numeric_windows)
+        )
+    if config.run.model_dir:
+        model_dir_lib.check(config.run.model_dir, config.to_json())
+    try:
+        recipe = recipes.resolve(config.model.name, config.recipe_options())
+    except ValueError as error:
+        if not chosen_by_auto:
+            raise
+        raise ValueError(
+            f"--model=auto chose {config.model.name} for windows of "
+            f"{data.spec.seq_len} steps, and {error} Name the model with "
+            "--model."
+        ) from None
     epochs = num_epochs(
         config.run.epochs, recipe["train_steps"], data.steps_per_epoch
     )

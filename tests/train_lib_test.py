@@ -150,7 +150,7 @@ def test_unroll_choice_reaches_every_recurrent_layer(
         ]
         assert {layer.unroll for layer in layers} == {expected}, model
     path = str(tmp_path / "gan.keras")
-    gan = train_lib.prepare(config).model
+    gan = train_lib.prepare(config.replace(model="rgan")).model
     gan.generate(1)
     gan.save(path)
     loaded = keras.saving.load_model(path)
@@ -450,3 +450,50 @@ def test_mirrored_training_shares_the_process_strategy(mirrored_strategy):
     assert result.model.distribute_strategy is mirrored_strategy
     assert sorted(result.selection.scores) == [1, 2]
     assert result.model.generate(3, seed=0).shape == (3, 8, 5)
+
+
+@pytest.mark.parametrize(
+    "data, chosen",
+    [
+        ({"seq_len": 8}, "rgan"),
+        ({"seq_len": recipes.LONG_WINDOW + 1}, "latent_gan"),
+        # Labels: latent_gan does not learn them, so RGAN.
+        ({"seq_len": recipes.LONG_WINDOW + 1, "conditional": True}, "rgan"),
+    ],
+)
+def test_auto_model_follows_the_window_length(tmp_path, data, chosen):
+    """The default `--model=auto` resolves before training, and the model
+    directory records the chosen name (a rerun resumes it)."""
+    dataset = "sines"
+    if data.get("conditional"):
+        x = np.random.default_rng(0).normal(size=(40, data["seq_len"], 2))
+        np.savez(tmp_path / "labelled.npz", x=x, labels=np.arange(40) % 2)
+        dataset = f"npz:{tmp_path / 'labelled.npz'}"
+    config = train_lib.TrainConfig.from_options(
+        dataset=dataset,
+        num_sequences=40,
+        batch_size=16,
+        epochs=1,
+        verbose=0,
+        model_dir=str(tmp_path / "run"),
+        **data,
+    )
+    assert config.model.name == "auto"
+    prepared = train_lib.prepare(config)
+    assert prepared.config.model.name == chosen
+    assert type(prepared.model) is train_lib.MODELS[chosen]
+    model_dir.check(str(tmp_path / "run"), prepared.config.to_json())
+
+
+def test_auto_model_names_options_its_choice_does_not_use():
+    config = train_lib.TrainConfig.from_options(
+        dataset="sines",
+        seq_len=recipes.LONG_WINDOW + 1,
+        num_sequences=40,
+        batch_size=16,
+        latent_dim=3,  # RGAN's per-step noise
+    )
+    with pytest.raises(
+        ValueError, match="auto chose latent_gan .* does not use latent_dim"
+    ):
+        train_lib.prepare(config)

@@ -66,6 +66,18 @@ class PreparedData:
             return self.schema.encoded_dim
         return self.train.sequences.shape[-1]
 
+    @property
+    def numeric_windows(self):
+        """Whether every sequence is a full window of numbers: fixed
+        lengths, no labels, no categories, missing cells or static columns
+        (what every model learns)."""
+        schema = self.schema
+        return (
+            self.train.lengths is None
+            and self.train.labels is None
+            and (schema is None or (schema.plain and not schema.static))
+        )
+
     def dataset(self):
         """One epoch of scaled, shuffled, batched training data: a finite
         dataset of `steps_per_epoch` batches."""
