@@ -101,27 +101,34 @@ RECIPES = {
     "latent_gan": LATENT_GAN,
 }
 
-# `--model=auto` learns windows longer than this with latent_gan: RGAN's
+# `--model=auto` learns long or wide windows with latent_gan
+# (benchmarks/results/quality.md, one seed each on 2 CPU cores): RGAN's
 # critic and its gradient penalty run through every step, so at 125 steps it
-# gets about a fifth of its 8,400 steps in 15 minutes on 2 CPU cores, while
-# the latent GAN's players read one code per sequence
-# (benchmarks/results/quality.md: Stocks 125 and Sines 128). Measured at 24
-# steps (RGAN better) and at 125 to 128 (latent_gan better); the cut between
-# is not measured.
+# gets about a fifth of its 8,400 steps in 15 minutes, while the latent
+# GAN's players read one code per sequence (Stocks 125: 0.134 against
+# 0.326); with 16 or 28 features latent_gan also scored better (camera
+# patches 0.157 against 0.318, Sines x 28 0.349 against 0.479). RGAN is
+# the better model at 24 steps of 1 to 6 features. The cuts between are not
+# measured.
 LONG_WINDOW = 64
+WIDE_WINDOW = 16
 
 
-def auto_model(seq_len, numeric_windows):
+def auto_model(seq_len, num_features, numeric_windows):
     """The model `--model=auto` trains: latent_gan for windows longer than
-    `LONG_WINDOW` steps that it learns (`numeric_windows`: fixed lengths,
-    no labels, numeric columns without gaps), rgan otherwise.
+    `LONG_WINDOW` steps or of at least `WIDE_WINDOW` features that it
+    learns (`numeric_windows`: fixed lengths, no labels, numeric columns
+    without gaps), rgan otherwise.
 
     Example:
 
-    >>> auto_model(125, True), auto_model(24, True), auto_model(125, False)
-    ('latent_gan', 'rgan', 'rgan')
+    >>> auto_model(125, 6, True), auto_model(24, 6, True)
+    ('latent_gan', 'rgan')
+    >>> auto_model(24, 16, True), auto_model(125, 6, False)
+    ('latent_gan', 'rgan')
     """
-    return "latent_gan" if seq_len > LONG_WINDOW and numeric_windows else "rgan"
+    long_or_wide = seq_len > LONG_WINDOW or num_features >= WIDE_WINDOW
+    return "latent_gan" if long_or_wide and numeric_windows else "rgan"
 
 
 def resolve(model, options):

@@ -102,7 +102,9 @@ def prepare(config):
     if chosen_by_auto:
         # Resolved here: saved, exported and resumed as the model's name.
         config = config.replace(
-            model=recipes.auto_model(data.spec.seq_len, data.numeric_windows)
+            model=recipes.auto_model(
+                data.spec.seq_len, data.num_features, data.numeric_windows
+            )
         )
     if config.run.model_dir:
         model_dir_lib.check(config.run.model_dir, config.to_json())
@@ -113,8 +115,8 @@ def prepare(config):
             raise
         raise ValueError(
             f"--model=auto chose {config.model.name} for windows of "
-            f"{data.spec.seq_len} steps, and {error} Name the model with "
-            "--model."
+            f"{data.spec.seq_len} steps x {data.num_features} features, and "
+            f"{error} Name the model with --model."
         ) from None
     epochs = num_epochs(
         config.run.epochs, recipe["train_steps"], data.steps_per_epoch

@@ -457,6 +457,7 @@ def test_mirrored_training_shares_the_process_strategy(mirrored_strategy):
     [
         ({"seq_len": 8}, "rgan"),
         ({"seq_len": recipes.LONG_WINDOW + 1}, "latent_gan"),
+        ({"seq_len": 8, "num_features": recipes.WIDE_WINDOW}, "latent_gan"),
         # Labels: latent_gan does not learn them, so RGAN.
         ({"seq_len": recipes.LONG_WINDOW + 1, "conditional": True}, "rgan"),
     ],
@@ -494,6 +495,8 @@ def test_auto_model_names_options_its_choice_does_not_use():
         latent_dim=3,  # RGAN's per-step noise
     )
     with pytest.raises(
-        ValueError, match="auto chose latent_gan .* does not use latent_dim"
+        ValueError,
+        match="auto chose latent_gan for windows of 65 steps x 5 features, "
+        "and latent_gan does not use latent_dim",
     ):
         train_lib.prepare(config)
