@@ -251,9 +251,9 @@ def write_markdown(rows, path):
         "real training data. Predictive: train on synthetic, test on real "
         "(MAE; `real` trains on the real training data). Correlational, "
         "autocorrelation, marginal scores and Context-FID with their "
-        "real-half-versus-"
-        "real-half floors in brackets. Mean ± std over training seeds; lower "
-        "is better everywhere. Machine and wall times as measured.",
+        "real-half-versus-real-half floors in brackets. Mean ± std over "
+        "training seeds; lower is better everywhere. Machine and wall times "
+        "as measured.",
         "",
         "| data | model | seeds | steps (planned) | train min | disc. | "
         "per seed | floor | target | pred. (real) | corr. (floor) | "

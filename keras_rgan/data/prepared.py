@@ -71,11 +71,10 @@ class PreparedData:
         """Whether every sequence is a full window of numbers: fixed
         lengths, no labels, no categories, missing cells or static columns
         (what every model learns)."""
-        schema = self.schema
         return (
             self.train.lengths is None
             and self.train.labels is None
-            and (schema is None or (schema.plain and not schema.static))
+            and (self.schema is None or self.schema.numeric_only)
         )
 
     def dataset(self):

@@ -146,6 +146,12 @@ class TableSchema:
         return not self.categorical and not self.missing
 
     @property
+    def numeric_only(self):
+        """Whether the table holds numeric columns only, without missing
+        cells or static columns (what every model learns)."""
+        return self.plain and not self.static
+
+    @property
     def attribute_names(self):
         """Static column names: numeric, then categorical."""
         if self.static is None:

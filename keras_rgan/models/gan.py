@@ -52,7 +52,7 @@ def check_noise_sizes(latent_dim, sequence_latent_dim):
 def check_numeric_schema(schema, model):
     """Refuses a table with categories or missing cells for a model that
     learns numbers only."""
-    if schema is not None and (not schema.plain or schema.static):
+    if schema is not None and not schema.numeric_only:
         raise ValueError(
             f"{model} learns numeric columns without missing cells; this "
             "table has categorical columns, missing cells or static "
