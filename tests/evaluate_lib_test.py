@@ -33,6 +33,7 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
         saliency_samples=8,
         score_runs=2,
         context_fid_iterations=50,
+        classifier_steps=500,
     )
     scores, table = evaluate_lib.evaluate(config)
     with open(os.path.join(out, "scores.json")) as f:
@@ -98,6 +99,11 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
         ),
         ({"num_samples": 1}, ValueError, "num_samples must be at least 2"),
         ({"score_runs": 0}, ValueError, "score_runs must be at least 1"),
+        (
+            {"classifier_steps": 0},
+            ValueError,
+            "classifier_steps must be at least 1",
+        ),
         (
             {"context_fid_iterations": -1},
             ValueError,
@@ -176,6 +182,7 @@ def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
             saliency_samples=4,
             score_runs=1,
             context_fid_iterations=5,
+            classifier_steps=50,
         )
     )
     assert 0.0 <= scores["discriminative"] <= 0.5
@@ -233,6 +240,7 @@ def test_evaluate_scores_a_table_on_observed_values(tmp_path):
             saliency_samples=4,
             score_runs=1,
             context_fid_iterations=5,
+            classifier_steps=50,
         )
     )
     assert 0.0 <= scores["discriminative"] <= 0.5

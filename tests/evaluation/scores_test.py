@@ -45,9 +45,11 @@ def test_predictive_score_real_beats_noise(real):
 
 def test_predictive_score_of_one_feature_reads_its_own_past(real):
     one = real[..., :1]
-    good = evaluation.predictive_score(one, sines(600, seed=1)[..., :1])
+    good = evaluation.predictive_score(
+        one, sines(600, seed=1)[..., :1], steps=1000
+    )
     noise = np.random.default_rng(0).uniform(size=one.shape).astype("float32")
-    bad = evaluation.predictive_score(one, noise)
+    bad = evaluation.predictive_score(one, noise, steps=1000)
     assert good < 0.5 * bad
 
 
