@@ -82,6 +82,12 @@ class ModelConfig(OptionGroup):
         None,
         "latent_gan: numbers per sequence code." + _recipe_help("code_dim"),
     )
+    residual_noise: bool | None = option(
+        None,
+        "latent_gan: add noise with the decoder's residual moments (mean, "
+        "covariance, lag-1 autocorrelation) to generated sequences."
+        + _recipe_help("residual_noise"),
+    )
     per_step_logits: bool | None = option(
         None,
         "The discriminator gives a logit per step (losses averaged over time).",

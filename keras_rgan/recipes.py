@@ -74,7 +74,8 @@ TIMEGAN = {
 }
 # A recurrent autoencoder (GRU, 64 units) with codes of 32 numbers, and a
 # WGAN-GP of the codes (dense players of 128 x 2, 32 noise dimensions per
-# sequence); 40% of the steps train the autoencoder.
+# sequence); 40% of the steps train the autoencoder. Generated sequences get
+# noise with the decoder's residual moments.
 LATENT_GAN = {
     "sequence_latent_dim": 32,
     "units": 64,
@@ -83,6 +84,7 @@ LATENT_GAN = {
     "dense_units": [128, 128],
     "code_dim": 32,
     "autoencoder_share": 0.4,
+    "residual_noise": True,
     "unroll": "auto",
     "g_learning_rate": 1e-4,
     "d_learning_rate": 1e-4,

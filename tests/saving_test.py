@@ -88,6 +88,13 @@ def first_layer(model):
     return model.layers[0]
 
 
+def residual_noise():
+    """A `ResidualNoise` that has learned moments (they must survive)."""
+    layer = keras_rgan.layers.ResidualNoise(FEATURES)
+    layer.update_state(sequences(seed=3) - 0.5)
+    return layer
+
+
 def fitted_scaler():
     return keras_rgan.MinMaxScaler().fit(sequences(seed=5) * 40.0 - 10.0)
 
@@ -275,6 +282,12 @@ CASES = {
     ),
     keras_rgan.layers.FusedLSTM: Case(
         lambda: keras_rgan.layers.FusedLSTM(UNITS, return_sequences=True),
+        call_on_fixed_input(features=FEATURES),
+        wrap=in_sequential(FEATURES),
+        unwrap=first_layer,
+    ),
+    keras_rgan.layers.ResidualNoise: Case(
+        residual_noise,
         call_on_fixed_input(features=FEATURES),
         wrap=in_sequential(FEATURES),
         unwrap=first_layer,

@@ -10,6 +10,7 @@ from keras_rgan import distribute
 from keras_rgan import losses
 from keras_rgan import recipes
 from keras_rgan.layers.recurrent_stack import RecurrentStack
+from keras_rgan.layers.residual_noise import ResidualNoise
 from keras_rgan.models.gan import SequenceGAN
 from keras_rgan.models.gan import check_numeric_schema
 from keras_rgan.models.generator import RecurrentGenerator
@@ -41,10 +42,16 @@ class LatentGAN(PhasedTraining, SequenceGAN):
     2. GAN: a dense generator maps per-sequence noise to codes and a dense
        critic tells them from the codes of real sequences (the encoder's,
        now fixed), with the GAN loss of `compile` (WGAN-GP in the recipe).
+       With `residual_noise`, this phase also learns the moments of what the
+       decoder leaves out of real sequences (`ResidualNoise`: mean,
+       cross-feature covariance, lag-1 autocorrelation per feature).
 
-    Generated sequences are `decoder(generator(noise))`: the recurrence runs
-    only in the autoencoder, and the adversarial game is played on fixed-size
-    codes whatever the sequence length, which keeps long sequences cheap.
+    Generated sequences are `decoder(generator(noise))`, plus, with
+    `residual_noise`, correlated per-step noise with the residuals' moments
+    (the decoder alone gives smooth sequences where real ones jitter),
+    clipped to the scaled data's range [0, 1]. The recurrence runs only in
+    the autoencoder, and the adversarial game is played on fixed-size codes
+    whatever the sequence length, which keeps long sequences cheap.
     Everything else (scaler, seeds, `generate`, export and its signatures) is
     that of `SequenceGAN`; `discriminate` scores a sequence's code. Labels,
     variable lengths, categorical columns, missing cells and static
@@ -61,6 +68,9 @@ class LatentGAN(PhasedTraining, SequenceGAN):
         dense_units: list of int. Hidden layers of generator and critic.
         autoencoder_share: float in (0, 1). Share of the epochs of the first
             `fit` spent on the autoencoder (at least one epoch each).
+        residual_noise: bool. Add noise with the decoder's residual moments
+            to generated sequences (per-step noise of `num_features`
+            dimensions, before the per-sequence `noise_dim`).
         scaler: fitted `MinMaxScaler` or None.
         seed: int or None.
         unroll: bool. Unroll encoder and decoder.
@@ -88,6 +98,7 @@ class LatentGAN(PhasedTraining, SequenceGAN):
         cell="gru",
         dense_units=(128, 128),
         autoencoder_share=0.4,
+        residual_noise=True,
         scaler=None,
         seed=None,
         unroll=False,
@@ -118,7 +129,7 @@ class LatentGAN(PhasedTraining, SequenceGAN):
             ),
             discriminator=_mlp(dense_units, 1, code_dim, None, "discriminator"),
             seq_len=seq_len,
-            latent_dim=0,
+            latent_dim=num_features if residual_noise else 0,
             sequence_latent_dim=noise_dim,
             num_features=num_features,
             scaler=scaler,
@@ -138,6 +149,11 @@ class LatentGAN(PhasedTraining, SequenceGAN):
         )
         self.encoder.build((None, seq_len, num_features))
         self.decoder.build((None, seq_len, code_dim + 1))
+        self.residual_noise = (
+            ResidualNoise(num_features, name="residual_noise")
+            if residual_noise
+            else None
+        )
         # Epochs of phase 1, fixed when the first fit begins (-1: not yet).
         self.autoencoder_epochs = self.add_weight(
             shape=(),
@@ -165,6 +181,7 @@ class LatentGAN(PhasedTraining, SequenceGAN):
             cell=options["cell"],
             dense_units=options["dense_units"],
             autoencoder_share=options["autoencoder_share"],
+            residual_noise=options["residual_noise"],
             unroll=recipes.unrolled(options["unroll"], seq_len),
             **kwargs,
         )
@@ -279,6 +296,8 @@ class LatentGAN(PhasedTraining, SequenceGAN):
             self.e_loss_tracker.update_state(e_loss)
             return self.logs()
         codes = self.encode(real)
+        if self.residual_noise is not None:
+            self.residual_noise.update_state(real - self.decode(codes))
         batch_size = tf.shape(real)[0]
         for _ in range(self.d_steps):
             d_loss = self._critic_step(codes, batch_size, scale)
@@ -297,7 +316,10 @@ class LatentGAN(PhasedTraining, SequenceGAN):
 
     def _code_noise(self, batch_size):
         """Per-sequence noise `(batch, 1, noise_dim)` of this replica."""
-        return self.training_noise(batch_size)[:, :1, : self.noise_dim]
+        return self._per_sequence(self.training_noise(batch_size))
+
+    def _per_sequence(self, noise):
+        return noise[:, :1, self.latent_dim : self.noise_dim]
 
     def _critic_step(self, codes, batch_size, scale):
         fake = self.generator(self._code_noise(batch_size), training=True)
@@ -328,9 +350,12 @@ class LatentGAN(PhasedTraining, SequenceGAN):
 
     def fake_from_noise(self, noise, condition=None, training=False):
         del condition
-        noise = noise[:, :1, : self.noise_dim]  # The per-sequence part.
-        codes = self.generator(noise, training=training)
-        return self.decode(codes, training=training)
+        codes = self.generator(self._per_sequence(noise), training=training)
+        sequences = self.decode(codes, training=training)
+        if self.residual_noise is None:
+            return sequences
+        residuals = self.residual_noise(noise[..., : self.latent_dim])
+        return tf.clip_by_value(sequences + residuals, 0.0, 1.0)
 
     def discriminator_logits(self, scaled, condition=None):
         del condition  # Neither label-conditional nor variable-length.
@@ -349,6 +374,7 @@ class LatentGAN(PhasedTraining, SequenceGAN):
                 "code_dim": self.code_dim,
                 "dense_units": self.dense_units,
                 "autoencoder_share": self.autoencoder_share,
+                "residual_noise": self.residual_noise is not None,
                 **self.backbone_definition,
             }
         )

@@ -83,6 +83,36 @@ def test_autoencoder_learns_to_reconstruct():
     assert error() < 0.5 * untrained
 
 
+def test_residual_noise_is_learned_in_the_gan_phase_and_generated():
+    gan = tiny_latent_gan()
+    assert gan.noise_dim == FEATURES + 3  # Per step, then per sequence.
+    gan.fit(data(), batch_size=16, epochs=1, verbose=0)  # Autoencoder.
+    assert float(gan.residual_noise.count.numpy()) == 0
+    gan.fit(data(), batch_size=16, epochs=1, verbose=0)  # GAN: 2 batches.
+    assert float(gan.residual_noise.count.numpy()) == 2
+    assert (
+        float(
+            tf.reduce_min(tf.linalg.diag_part(gan.residual_noise.covariance()))
+        )
+        > 0
+    )
+    noise = gan.noise_from_seed(4, seed=0)
+    smooth = gan.decode(gan.generator(noise[:, :1, FEATURES:]))
+    generated = gan.fake_from_noise(noise)
+    assert float(tf.reduce_max(tf.abs(generated - smooth))) > 1e-3
+    assert 0 <= float(tf.reduce_min(generated))
+    assert float(tf.reduce_max(generated)) <= 1
+
+    plain = tiny_latent_gan(residual_noise=False)
+    assert plain.residual_noise is None and plain.noise_dim == 3
+    plain.fit(data(), batch_size=16, epochs=2, verbose=0)
+    noise = plain.noise_from_seed(4, seed=0)
+    np.testing.assert_allclose(
+        plain.fake_from_noise(noise),
+        plain.decode(plain.generator(noise[:, :1])),
+    )
+
+
 def test_keras_round_trip_keeps_phases(tmp_path):
     gan = tiny_latent_gan()
     gan.fit(data(), batch_size=16, epochs=3, verbose=0)
