@@ -296,8 +296,11 @@ class LatentGAN(PhasedTraining, SequenceGAN):
             self.e_loss_tracker.update_state(e_loss)
             return self.logs()
         codes = self.encode(real)
+        # The fixed autoencoder's reconstruction error stays in the logs.
+        residuals = real - self.decode(codes)
+        self.e_loss_tracker.update_state(tf.reduce_mean(tf.square(residuals)))
         if self.residual_noise is not None:
-            self.residual_noise.update_state(real - self.decode(codes))
+            self.residual_noise.update_state(residuals)
         batch_size = tf.shape(real)[0]
         for _ in range(self.d_steps):
             d_loss = self._critic_step(codes, batch_size, scale)
