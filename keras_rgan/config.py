@@ -82,11 +82,13 @@ class ModelConfig(OptionGroup):
         None,
         "latent_gan: numbers per sequence code." + _recipe_help("code_dim"),
     )
-    residual_noise: bool | None = option(
+    residual_noise: str | None = option(
         None,
-        "latent_gan: add noise with the decoder's residual moments (mean, "
-        "covariance, lag-1 autocorrelation) to generated sequences."
-        + _recipe_help("residual_noise"),
+        "latent_gan: noise added to generated sequences with the statistics "
+        "of the decoder's residuals (covariance, lag-1 autocorrelation): "
+        "none | gaussian | empirical (each feature's residual "
+        "distribution)." + _recipe_help("residual_noise"),
+        choices=recipes.RESIDUAL_NOISE,
     )
     per_step_logits: bool | None = option(
         None,

@@ -19,6 +19,8 @@ ValueError: timegan does not use loss; ...
 import keras
 import tensorflow as tf
 
+from keras_rgan.layers.residual_noise import MARGINALS
+
 # `from_recipe` trains for about this many train steps unless told
 # otherwise; `keras-rgan train` turns it into epochs (Sines 120, Stocks 336).
 DEFAULT_TRAIN_STEPS = 8400
@@ -28,6 +30,8 @@ DEFAULT_TRAIN_STEPS = 8400
 AUTO_UNROLL_MAX_STEPS = 32
 UNROLL = ("auto", "on", "off")
 LR_DECAYS = ("none", "cosine")
+# latent_gan: no residual noise, or the marginals of `ResidualNoise`.
+RESIDUAL_NOISE = ("none", *MARGINALS)
 
 # "rgan-seq-latent-ema-wgan-cosine-d5" at 8,400 steps: Sines 0.017 +- 0.006,
 # Stocks 0.045 +- 0.023 over 3 seeds (benchmarks/results/recipe_sweep.md,
@@ -84,7 +88,7 @@ LATENT_GAN = {
     "dense_units": [128, 128],
     "code_dim": 32,
     "autoencoder_share": 0.4,
-    "residual_noise": True,
+    "residual_noise": "gaussian",
     "unroll": "auto",
     "g_learning_rate": 1e-4,
     "d_learning_rate": 1e-4,

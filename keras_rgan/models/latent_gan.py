@@ -42,9 +42,10 @@ class LatentGAN(PhasedTraining, SequenceGAN):
     2. GAN: a dense generator maps per-sequence noise to codes and a dense
        critic tells them from the codes of real sequences (the encoder's,
        now fixed), with the GAN loss of `compile` (WGAN-GP in the recipe).
-       With `residual_noise`, this phase also learns the moments of what the
-       decoder leaves out of real sequences (`ResidualNoise`: mean,
-       cross-feature covariance, lag-1 autocorrelation per feature).
+       With `residual_noise`, this phase also learns the statistics of what
+       the decoder leaves out of real sequences (`ResidualNoise`: mean,
+       cross-feature covariance, lag-1 autocorrelation per feature, and for
+       `"empirical"` each feature's residual distribution).
 
     Generated sequences are `decoder(generator(noise))`, plus, with
     `residual_noise`, correlated per-step noise with the residuals' moments
@@ -68,9 +69,11 @@ class LatentGAN(PhasedTraining, SequenceGAN):
         dense_units: list of int. Hidden layers of generator and critic.
         autoencoder_share: float in (0, 1). Share of the epochs of the first
             `fit` spent on the autoencoder (at least one epoch each).
-        residual_noise: bool. Add noise with the decoder's residual moments
-            to generated sequences (per-step noise of `num_features`
-            dimensions, before the per-sequence `noise_dim`).
+        residual_noise: str. `"none"`, or the marginals of the noise with
+            the decoder's residual statistics added to generated sequences,
+            `"gaussian"` or `"empirical"` (drawn from per-step noise of
+            `num_features` dimensions, before the per-sequence
+            `noise_dim`).
         scaler: fitted `MinMaxScaler` or None.
         seed: int or None.
         unroll: bool. Unroll encoder and decoder.
@@ -98,7 +101,7 @@ class LatentGAN(PhasedTraining, SequenceGAN):
         cell="gru",
         dense_units=(128, 128),
         autoencoder_share=0.4,
-        residual_noise=True,
+        residual_noise="gaussian",
         scaler=None,
         seed=None,
         unroll=False,
@@ -115,6 +118,11 @@ class LatentGAN(PhasedTraining, SequenceGAN):
                 "autoencoder_share must be in (0, 1), got "
                 f"{autoencoder_share!r}."
             )
+        if residual_noise not in recipes.RESIDUAL_NOISE:
+            raise ValueError(
+                f"residual_noise must be one of {recipes.RESIDUAL_NOISE}, "
+                f"got {residual_noise!r}."
+            )
         if code_dim < 1:
             raise ValueError(f"code_dim must be positive, got {code_dim}.")
         dense_units = list(dense_units)
@@ -129,7 +137,7 @@ class LatentGAN(PhasedTraining, SequenceGAN):
             ),
             discriminator=_mlp(dense_units, 1, code_dim, None, "discriminator"),
             seq_len=seq_len,
-            latent_dim=num_features if residual_noise else 0,
+            latent_dim=0 if residual_noise == "none" else num_features,
             sequence_latent_dim=noise_dim,
             num_features=num_features,
             scaler=scaler,
@@ -150,9 +158,11 @@ class LatentGAN(PhasedTraining, SequenceGAN):
         self.encoder.build((None, seq_len, num_features))
         self.decoder.build((None, seq_len, code_dim + 1))
         self.residual_noise = (
-            ResidualNoise(num_features, name="residual_noise")
-            if residual_noise
-            else None
+            None
+            if residual_noise == "none"
+            else ResidualNoise(
+                num_features, marginals=residual_noise, name="residual_noise"
+            )
         )
         # Epochs of phase 1, fixed when the first fit begins (-1: not yet).
         self.autoencoder_epochs = self.add_weight(
@@ -377,7 +387,9 @@ class LatentGAN(PhasedTraining, SequenceGAN):
                 "code_dim": self.code_dim,
                 "dense_units": self.dense_units,
                 "autoencoder_share": self.autoencoder_share,
-                "residual_noise": self.residual_noise is not None,
+                "residual_noise": "none"
+                if self.residual_noise is None
+                else self.residual_noise.marginals,
                 **self.backbone_definition,
             }
         )

@@ -83,8 +83,9 @@ def test_autoencoder_learns_to_reconstruct():
     assert error() < 0.5 * untrained
 
 
-def test_residual_noise_is_learned_in_the_gan_phase_and_generated():
-    gan = tiny_latent_gan()
+@pytest.mark.parametrize("marginals", ["gaussian", "empirical"])
+def test_residual_noise_is_learned_in_the_gan_phase_and_generated(marginals):
+    gan = tiny_latent_gan(residual_noise=marginals)
     assert gan.noise_dim == FEATURES + 3  # Per step, then per sequence.
     gan.fit(data(), batch_size=16, epochs=1, verbose=0)  # Autoencoder.
     assert float(gan.residual_noise.count.numpy()) == 0
@@ -105,7 +106,9 @@ def test_residual_noise_is_learned_in_the_gan_phase_and_generated():
     assert 0 <= float(tf.reduce_min(generated))
     assert float(tf.reduce_max(generated)) <= 1
 
-    plain = tiny_latent_gan(residual_noise=False)
+
+def test_without_residual_noise_the_decoder_alone_generates():
+    plain = tiny_latent_gan(residual_noise="none")
     assert plain.residual_noise is None and plain.noise_dim == 3
     plain.fit(data(), batch_size=16, epochs=2, verbose=0)
     noise = plain.noise_from_seed(4, seed=0)
@@ -154,6 +157,7 @@ def test_trains_under_two_replicas_and_exports(mirrored_strategy, tmp_path):
     [
         ({"autoencoder_share": 1.0}, "autoencoder_share must be in"),
         ({"code_dim": 0}, "code_dim must be positive"),
+        ({"residual_noise": "uniform"}, "residual_noise must be one of"),
         ({"num_classes": 2}, "neither labels nor variable lengths"),
     ],
 )
