@@ -108,12 +108,12 @@ RECIPES = {
 }
 
 # `--model=auto` learns long or wide windows with latent_gan
-# (benchmarks/results/quality.md, one seed each on 2 CPU cores): RGAN's
+# (benchmarks/results/quality.md, 2 CPU cores): RGAN's
 # critic and its gradient penalty run through every step, so at 125 steps it
 # gets about a fifth of its 8,400 steps in 15 minutes, while the latent
-# GAN's players read one code per sequence (Stocks 125: 0.134 against
+# GAN's players read one code per sequence (Stocks 125: 0.121 against
 # 0.326); with 16 or 28 features latent_gan also scored better (camera
-# patches 0.157 against 0.318, Sines x 28 0.349 against 0.479). RGAN is
+# patches 0.147 against 0.318, Sines x 28 0.365 against 0.479). RGAN was
 # the better model at 24 steps of 1 to 6 features. The cuts between are not
 # measured.
 LONG_WINDOW = 64
