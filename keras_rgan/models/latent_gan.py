@@ -376,6 +376,11 @@ class LatentGAN(PhasedTraining, SequenceGAN):
 
     # === Config ===
 
+    @classmethod
+    def from_config(cls, config):
+        # Saved before residual noise existed: the decoder alone generated.
+        return super().from_config({"residual_noise": "none", **config})
+
     def get_config(self):
         config = super().get_config()
         for key in ("generator", "discriminator", "latent_dim"):

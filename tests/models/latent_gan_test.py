@@ -118,6 +118,13 @@ def test_without_residual_noise_the_decoder_alone_generates():
     )
 
 
+def test_a_config_saved_before_residual_noise_loads_without_it():
+    config = tiny_latent_gan().get_config()
+    del config["residual_noise"]
+    restored = keras_rgan.LatentGAN.from_config(config)
+    assert restored.residual_noise is None and restored.latent_dim == 0
+
+
 def test_keras_round_trip_keeps_phases(tmp_path):
     gan = tiny_latent_gan()
     gan.fit(data(), batch_size=16, epochs=3, verbose=0)
