@@ -34,6 +34,7 @@ from absl import flags
 from keras_rgan import evaluate_lib
 from keras_rgan import recipes
 from keras_rgan import train_lib
+from keras_rgan.evaluation.discriminative import DEFAULT_RUNS
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import machine  # noqa: E402
@@ -115,7 +116,9 @@ _VARIANT = flags.DEFINE_string(
     "variant", "defaults", "Row name of --options ('defaults' for none)."
 )
 _SCORE_RUNS = flags.DEFINE_integer(
-    "score_runs", 5, "Classifiers per discriminative score."
+    "score_runs",
+    DEFAULT_RUNS,
+    "Classifiers per discriminative score.",
 )
 _DATA_DIR = flags.DEFINE_string(
     "data_dir",
@@ -245,20 +248,22 @@ def write_markdown(rows, path):
         "Each run: `keras-rgan train` with the model's defaults (or the "
         "options of its variant), training stopped at the budget if not "
         "finished, the export scored by `keras-rgan evaluate`. "
-        "Discriminative: the reference's score (128 real + 128 synthetic per "
-        "classifier step), mean of 5 classifiers on equal numbers of real and "
-        "generated sequences; `floor` is the same score of two halves of the "
-        "real training data. Predictive: train on synthetic, test on real "
-        "(MAE; `real` trains on the real training data). Correlational, "
-        "autocorrelation, marginal scores and Context-FID with their "
-        "real-half-versus-real-half floors in brackets. Mean ± std over "
-        "training seeds; lower is better everywhere. Machine and wall times "
-        "as measured.",
+        "Discriminative: the reference's score (128 real + 128 synthetic "
+        "per classifier step), mean of `classifiers` runs per seed (10 by "
+        "default since 2026-12-04, as TimeGAN's main_timegan.py; 5 before) "
+        "on equal numbers of real and generated sequences; `floor` is the "
+        "same score of two halves of the real training data. Predictive: "
+        "train on synthetic, test on real (MAE; `real` trains on the real "
+        "training data). Correlational, autocorrelation, marginal scores "
+        "and Context-FID with their real-half-versus-real-half floors in "
+        "brackets. Mean ± std over training seeds; lower is better "
+        "everywhere. Machine and wall times as measured.",
         "",
-        "| data | model | seeds | steps (planned) | train min | disc. | "
+        "| data | model | seeds | classifiers | steps (planned) | train min | "
+        "disc. | "
         "per seed | floor | target | pred. (real) | corr. (floor) | "
         "autocorr. (floor) | marginal (floor) | Context-FID (floor) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in sorted(groups, key=lambda k: (order.get(k[0], 99), k[1:])):
         runs = groups[key]
@@ -268,6 +273,9 @@ def write_markdown(rows, path):
         steps = f"{int(np.mean([r['steps'] for r in runs])):,}"
         if any(r["stopped_at_budget"] for r in runs):
             steps += f" ({runs[0]['planned_steps']:,}, budget)"
+        classifiers = "/".join(
+            sorted({str(len(x["discriminative_runs"])) for x in s})
+        )
         per_seed = ", ".join(f"{x['discriminative']:.3f}" for x in s)
         stats = [
             f"{_mean_std([x.get(n) for x in s])} "
@@ -276,7 +284,7 @@ def write_markdown(rows, path):
         ]
         target = TARGETS.get(set_name)
         lines.append(
-            f"| {set_name} | {name} | {len(runs)} | {steps} | "
+            f"| {set_name} | {name} | {len(runs)} | {classifiers} | {steps} | "
             f"{np.mean([r['train_seconds'] for r in runs]) / 60:.1f} | "
             f"**{_mean_std([x['discriminative'] for x in s])}** | "
             f"{per_seed} | "

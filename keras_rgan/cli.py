@@ -21,6 +21,7 @@ from absl import flags
 
 from keras_rgan import config as config_lib
 from keras_rgan import train_lib
+from keras_rgan.evaluation.discriminative import DEFAULT_RUNS
 from keras_rgan.version import __version__
 
 FLAGS = flags.FLAGS
@@ -49,7 +50,7 @@ _OUTPUT_DIR = flags.DEFINE_string(
 )
 _SCORE_RUNS = flags.DEFINE_integer(
     "score_runs",
-    5,
+    DEFAULT_RUNS,
     "Classifier runs averaged into the discriminative score (and its floor).",
 )
 

@@ -13,6 +13,7 @@ from keras_rgan.data.prepared import load_split
 from keras_rgan.data.scaling import MinMaxScaler
 from keras_rgan.data.schema import TableSchema
 from keras_rgan.data.spec import DataSpec
+from keras_rgan.evaluation.discriminative import DEFAULT_RUNS
 from keras_rgan.export import read_metadata
 
 SCORES_FILE = "scores.json"
@@ -39,7 +40,7 @@ class EvaluateConfig:
     seed: int = 0
     predictive: bool = True
     saliency_samples: int = 64
-    score_runs: int = 5
+    score_runs: int = DEFAULT_RUNS
     context_fid_iterations: int | None = None
     classifier_steps: int | None = None
 
