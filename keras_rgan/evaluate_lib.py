@@ -287,11 +287,12 @@ def _real_halves(config, train_data):
 
 
 def _discriminative(
-    config, train_data, synthetic, scaler, variable_length, halves
+    config, train_data, synthetic, scaler, variable_length, halves, steps
 ):
     """The discriminative score's mean and spread over `score_runs`
-    classifiers, on equal numbers of real and synthetic sequences, and the
-    floor: the same score of two random halves of the real data."""
+    classifiers of `steps` (`_classifier_steps`), on equal numbers of real
+    and synthetic sequences, and the floor: the same score of two random
+    halves of the real data."""
     rng = np.random.default_rng(config.seed)
     count = min(len(train_data.sequences), len(synthetic.sequences))
     real_index = np.sort(rng.permutation(len(train_data.sequences))[:count])
@@ -309,7 +310,7 @@ def _discriminative(
             scaler=scaler,
             real_lengths=real_lengths,
             synthetic_lengths=fake_lengths,
-            **_classifier_steps(config),
+            **steps,
         )
 
     scores = runs(
@@ -376,7 +377,13 @@ def _scores(config, train_data, held_out_data, synthetic, scaler):
     halves = _real_halves(config, train_data)
     scores = {
         **_discriminative(
-            config, train_data, synthetic, scaler, variable_length, halves
+            config,
+            train_data,
+            synthetic,
+            scaler,
+            variable_length,
+            halves,
+            steps,
         ),
         "mmd": evaluation.mmd_rbf(train, synthetic.sequences, **common),
         "diversity": evaluation.diversity_check(
