@@ -95,6 +95,57 @@ def replica_info():
     return context.num_replicas_in_sync, context.replica_id_in_sync_group
 
 
+def global_mean(value):
+    """The mean of a scalar over the replicas in sync (the value itself
+    with one replica): the same number on every replica.
+
+    Example:
+
+    >>> float(global_mean(tf.constant(2.0)))
+    2.0
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return value
+    return context.all_reduce("sum", value) / context.num_replicas_in_sync
+
+
+def apply_if(condition, optimizer, gradients, variables):
+    """`optimizer.apply(gradients, variables)` when `condition` (a boolean
+    tensor, the same on every replica) holds, and nothing at all otherwise:
+    weights, moments and the optimizer's step count stay as they were.
+
+    A branch that syncs replicas cannot sit in a replica's `tf.cond`, so the
+    choice is made once, in the cross-replica context, as Keras' own
+    `LossScaleOptimizer` skips non-finite steps.
+
+    Example:
+
+    >>> import keras
+    >>> v = keras.Variable([1.0]); opt = keras.optimizers.SGD(1.0)
+    >>> apply_if(tf.constant(False), opt, [tf.constant([1.0])], [v])
+    >>> float(v.numpy()[0]), int(opt.iterations.numpy())
+    (1.0, 0)
+    """
+
+    def cross_replica(strategy, condition, gradients):
+        def apply():
+            strategy.extended.call_for_each_replica(
+                optimizer.apply, args=(gradients, variables)
+            )
+            return tf.constant(True)
+
+        tf.cond(
+            strategy.experimental_local_results(condition)[0],
+            apply,
+            lambda: tf.constant(False),
+        )
+
+    tf.distribute.get_replica_context().merge_call(
+        cross_replica, args=(condition, gradients)
+    )
+
+
 def step_outputs(logs):
     """`logs` (scalars) as a train step may return them under the strategy
     in scope: Keras reduces step outputs with `strategy.reduce("MEAN",

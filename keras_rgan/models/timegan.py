@@ -14,10 +14,21 @@ from keras_rgan.models.generator import RecurrentGenerator
 from keras_rgan.models.phases import PhasedTraining
 
 PHASES = ("embedding", "supervised", "joint")
+# The reference's joint phase (jsyoon0823/TimeGAN, timegan.py): two
+# generator-and-embedder updates, then a discriminator update only while
+# the discriminator's loss is above 0.15.
+GENERATOR_UPDATES_PER_JOINT_STEP = 2
+D_LOSS_THRESHOLD = 0.15
 
 
 def _mse(a, b):
     return tf.reduce_mean(tf.square(a - b))
+
+
+def _uniform(noise):
+    """Standard normal noise mapped to uniform [0, 1), the reference's noise
+    (the normal CDF of each value)."""
+    return 0.5 * (1.0 + tf.math.erf(noise / tf.sqrt(2.0)))
 
 
 def _moment_loss(real, fake):
@@ -38,13 +49,16 @@ class TimeGAN(PhasedTraining, SequenceGAN):
     1. Embedding (`embedding_epochs`): embedder and recovery learn to
        reconstruct the data (`10 sqrt(MSE)`).
     2. Supervised (`supervised_epochs`): the supervisor learns to predict the
-       next embedding step from the previous ones.
-    3. Joint: each step updates the generator and supervisor (adversarial
-       losses on the supervised and plain generated embeddings, `100 sqrt`
-       of the supervised loss and `100 x` the first two moments' mismatch),
-       then embedder and recovery (reconstruction + `0.1 x` supervised loss),
-       then the discriminator (cross-entropy on real, supervised-generated and
-       generated embeddings, per step).
+       next embedding step from the previous ones, with an optimizer of its
+       own (`s_optimizer`), so the generator's starts fresh in phase 3.
+    3. Joint: each step updates, twice and on fresh noise, the generator
+       and supervisor (adversarial losses on the supervised and plain
+       generated embeddings, `100 sqrt` of the supervised loss and `100 x`
+       the first two moments' mismatch) and then embedder and recovery
+       (reconstruction + `0.1 x` supervised loss); then the discriminator
+       (cross-entropy on real, supervised-generated and generated
+       embeddings, per step), but only while its loss is above 0.15, as
+       the reference code does. The noise is uniform on [0, 1), as there.
 
     The phase follows the number of completed epochs (saved with the model),
     switched by a callback that `fit` adds itself. Generated sequences are
@@ -202,19 +216,30 @@ class TimeGAN(PhasedTraining, SequenceGAN):
     # === Training ===
 
     def compile(
-        self, g_optimizer=None, d_optimizer=None, e_optimizer=None, **kwargs
+        self,
+        g_optimizer=None,
+        d_optimizer=None,
+        e_optimizer=None,
+        s_optimizer=None,
+        **kwargs,
     ):
         """As `SequenceGAN.compile`, plus `e_optimizer` for the embedder and
-        recovery. The generator's optimizer also trains the supervisor.
-        TimeGAN's losses are its own: `loss` and `d_steps` are refused."""
+        recovery and `s_optimizer` for the supervisor in phase 2 (default
+        Adam 1e-3 each). In phase 3 the generator's optimizer trains the
+        supervisor too. TimeGAN's losses are its own: `loss` and `d_steps`
+        are refused."""
         unused = sorted({"loss", "d_steps"} & set(kwargs))
         if unused:
             raise ValueError(
                 f"TimeGAN does not use {', '.join(unused)}: it trains with "
-                "its own losses, one discriminator update per step."
+                "its own losses, at most one discriminator update per two "
+                "generator updates."
             )
         self.e_optimizer = keras.optimizers.get(
             e_optimizer or keras.optimizers.Adam(1e-3)
+        )
+        self.s_optimizer = keras.optimizers.get(
+            s_optimizer or keras.optimizers.Adam(1e-3)
         )
         super().compile(
             g_optimizer=g_optimizer or keras.optimizers.Adam(1e-3),
@@ -222,6 +247,7 @@ class TimeGAN(PhasedTraining, SequenceGAN):
             **kwargs,
         )
         self.e_optimizer.build(self._embedding_variables())
+        self.s_optimizer.build(self.supervisor.trainable_variables)
 
     def _embedding_variables(self):
         return (
@@ -240,9 +266,10 @@ class TimeGAN(PhasedTraining, SequenceGAN):
         for key in ("loss", "d_steps"):
             config.pop(key, None)
         if config:
-            config["e_optimizer"] = keras.saving.serialize_keras_object(
-                self.e_optimizer
-            )
+            for key in ("e_optimizer", "s_optimizer"):
+                config[key] = keras.saving.serialize_keras_object(
+                    getattr(self, key)
+                )
         return config
 
     def compile_from_config(self, config):
@@ -252,10 +279,9 @@ class TimeGAN(PhasedTraining, SequenceGAN):
             for key, value in config.items()
             if key not in ("loss", "d_steps")
         }
-        if "e_optimizer" in config:
-            config["e_optimizer"] = keras.saving.deserialize_keras_object(
-                config["e_optimizer"]
-            )
+        for key in ("e_optimizer", "s_optimizer"):
+            if key in config:
+                config[key] = keras.saving.deserialize_keras_object(config[key])
         super().compile_from_config(config)
 
     @property
@@ -298,15 +324,18 @@ class TimeGAN(PhasedTraining, SequenceGAN):
                 )
                 scaled_loss = supervised * scale
             variables = self.supervisor.trainable_variables
-            self._apply(self.g_optimizer, scaled_loss, tape, variables)
+            self._apply(self.s_optimizer, scaled_loss, tape, variables)
             self.s_loss_tracker.update_state(supervised)
         else:
             self._joint_step(real, scale)
         return self.logs()
 
     def _joint_step(self, real, scale):
-        g_loss = self._joint_generator_step(real, scale)
-        reconstruction, supervised = self._joint_embedding_step(real, scale)
+        # One real batch per step serves every update (the reference draws
+        # a fresh batch for each); the noise is fresh for each.
+        for _ in range(GENERATOR_UPDATES_PER_JOINT_STEP):
+            g_loss = self._joint_generator_step(real, scale)
+            reconstruction, supervised = self._joint_embedding_step(real, scale)
         d_loss = self._joint_discriminator_step(real, scale)
         self.e_loss_tracker.update_state(reconstruction)
         self.s_loss_tracker.update_state(supervised)
@@ -321,7 +350,7 @@ class TimeGAN(PhasedTraining, SequenceGAN):
         noise = self.training_noise(tf.shape(real)[0])
         with tf.GradientTape() as tape:
             embedded = self.embedder(real, training=True)
-            fake_embedded = self.generator(noise, training=True)
+            fake_embedded = self._embed_noise(noise, training=True)
             fake_supervised = self.supervisor(fake_embedded, training=True)
             fake = self.recovery(fake_supervised, training=True)
             # Both fakes in one discriminator call: one recurrence, not two.
@@ -363,10 +392,11 @@ class TimeGAN(PhasedTraining, SequenceGAN):
 
     def _joint_discriminator_step(self, real, scale):
         """The discriminator, on real, supervised-generated and generated
-        embeddings."""
+        embeddings, updated only while its loss (the mean over replicas) is
+        above `D_LOSS_THRESHOLD`."""
         cross_entropy = losses.cross_entropy
         noise = self.training_noise(tf.shape(real)[0])
-        fake_embedded = self.generator(noise, training=True)
+        fake_embedded = self._embed_noise(noise, training=True)
         fake_supervised = self.supervisor(fake_embedded, training=True)
         embedded = self.embedder(real, training=True)
         with tf.GradientTape() as tape:
@@ -384,14 +414,23 @@ class TimeGAN(PhasedTraining, SequenceGAN):
             )
             scaled_loss = d_loss * scale
         variables = self.discriminator.trainable_variables
-        self._apply(self.d_optimizer, scaled_loss, tape, variables)
+        distribute.apply_if(
+            distribute.global_mean(d_loss) > D_LOSS_THRESHOLD,
+            self.d_optimizer,
+            tape.gradient(scaled_loss, variables),
+            variables,
+        )
         return d_loss
 
     # === Generation and judging ===
 
+    def _embed_noise(self, noise, training):
+        """The generator's embeddings of normal `noise` made uniform."""
+        return self.generator(_uniform(noise), training=training)
+
     def fake_from_noise(self, noise, condition=None, training=False):
         del condition
-        fake_embedded = self.generator(noise, training=training)
+        fake_embedded = self._embed_noise(noise, training=training)
         return self.recovery(
             self.supervisor(fake_embedded, training=training), training=training
         )

@@ -95,3 +95,41 @@ def test_trains_under_two_replicas_and_exports(mirrored_strategy, tmp_path):
 def test_bad_phase_lengths():
     with pytest.raises(ValueError, match="must be >= 0"):
         tiny_timegan(embedding_epochs=-1)
+
+
+def test_joint_step_updates_generator_twice_per_discriminator_update():
+    gan = tiny_timegan(embedding_epochs=0, supervised_epochs=0)
+    gan.fit(data(32), batch_size=16, epochs=1, verbose=0)  # 2 joint steps
+    assert int(gan.g_optimizer.iterations.numpy()) == 4
+    assert int(gan.e_optimizer.iterations.numpy()) == 4
+    assert int(gan.d_optimizer.iterations.numpy()) == 2
+
+
+def test_discriminator_rests_while_its_loss_is_below_the_threshold(
+    monkeypatch,
+):
+    from keras_rgan.models import timegan
+
+    monkeypatch.setattr(timegan, "D_LOSS_THRESHOLD", 1e9)
+    gan = tiny_timegan(embedding_epochs=0, supervised_epochs=0)
+    before = weights(gan.discriminator)
+    history = gan.fit(data(32), batch_size=16, epochs=1, verbose=0)
+    assert int(gan.d_optimizer.iterations.numpy()) == 0
+    assert helpers.max_weight_change(before, weights(gan.discriminator)) == 0
+    assert history.history["d_loss"][-1] > 0  # Still measured and logged.
+
+
+def test_supervised_phase_leaves_the_generator_optimizer_fresh():
+    gan = tiny_timegan(embedding_epochs=0, supervised_epochs=1)
+    gan.fit(data(32), batch_size=16, epochs=1, verbose=0)
+    assert int(gan.s_optimizer.iterations.numpy()) == 2
+    assert int(gan.g_optimizer.iterations.numpy()) == 0
+
+
+def test_generator_reads_uniform_noise():
+    from keras_rgan.models import timegan
+
+    uniform = timegan._uniform(tf.random.normal([20000], seed=1)).numpy()
+    assert uniform.min() >= 0 and uniform.max() <= 1
+    np.testing.assert_allclose(np.mean(uniform), 0.5, atol=0.01)
+    np.testing.assert_allclose(np.var(uniform), 1 / 12, atol=0.003)
