@@ -81,6 +81,9 @@ class TimeGAN(PhasedTraining, SequenceGAN):
         sequence_latent_dim: int. Noise dimensions drawn once per sequence.
         unroll: bool. Unroll every network's recurrence (faster on CPU for
             short sequences; no cuDNN kernel on GPU).
+        uniform_noise: bool. Feed the generator uniform [0, 1) noise, as
+            the reference does (False: standard normal, as models saved
+            before 2026-12-04 were trained).
 
     Example:
 
@@ -108,6 +111,7 @@ class TimeGAN(PhasedTraining, SequenceGAN):
         seed=None,
         sequence_latent_dim=0,
         unroll=False,
+        uniform_noise=True,
         **kwargs,
     ):
         if kwargs.get("num_classes") or kwargs.get("length_frequencies"):
@@ -128,6 +132,7 @@ class TimeGAN(PhasedTraining, SequenceGAN):
         self.hidden_dim = hidden_dim
         self.embedding_epochs = embedding_epochs
         self.supervised_epochs = supervised_epochs
+        self.uniform_noise = uniform_noise
         super().__init__(
             generator=RecurrentGenerator(
                 hidden_dim, name="generator", **backbone
@@ -425,8 +430,11 @@ class TimeGAN(PhasedTraining, SequenceGAN):
     # === Generation and judging ===
 
     def _embed_noise(self, noise, training):
-        """The generator's embeddings of normal `noise` made uniform."""
-        return self.generator(_uniform(noise), training=training)
+        """The generator's embeddings of normal `noise` (made uniform unless
+        `uniform_noise` is off)."""
+        if self.uniform_noise:
+            noise = _uniform(noise)
+        return self.generator(noise, training=training)
 
     def fake_from_noise(self, noise, condition=None, training=False):
         del condition
@@ -445,6 +453,11 @@ class TimeGAN(PhasedTraining, SequenceGAN):
 
     # === Config ===
 
+    @classmethod
+    def from_config(cls, config):
+        # Saved before uniform noise: the generator learnt normal noise.
+        return super().from_config({"uniform_noise": False, **config})
+
     def get_config(self):
         config = super().get_config()
         for key in ("generator", "discriminator"):
@@ -458,6 +471,7 @@ class TimeGAN(PhasedTraining, SequenceGAN):
                 "unroll": self.backbone_definition["unroll"],
                 "embedding_epochs": self.embedding_epochs,
                 "supervised_epochs": self.supervised_epochs,
+                "uniform_noise": self.uniform_noise,
             }
         )
         return config

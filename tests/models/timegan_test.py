@@ -133,3 +133,16 @@ def test_generator_reads_uniform_noise():
     assert uniform.min() >= 0 and uniform.max() <= 1
     np.testing.assert_allclose(np.mean(uniform), 0.5, atol=0.01)
     np.testing.assert_allclose(np.var(uniform), 1 / 12, atol=0.003)
+
+
+def test_config_saved_before_uniform_noise_keeps_normal_noise():
+    config = tiny_timegan().get_config()
+    assert keras_rgan.TimeGAN.from_config(config).uniform_noise is True
+    del config["uniform_noise"]
+    old = keras_rgan.TimeGAN.from_config(config)
+    assert old.uniform_noise is False
+    noise = tf.random.normal([2, SEQ_LEN, FEATURES], seed=0)
+    np.testing.assert_array_equal(
+        old._embed_noise(noise, training=False),
+        old.generator(noise, training=False),
+    )
