@@ -8,6 +8,7 @@ import re
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README = os.path.join(ROOT, "README.md")
 MODELS = os.path.join(ROOT, "docs", "models.md")
+PRIVACY = os.path.join(ROOT, "docs", "privacy.md")
 SMALLER = [
     ("n=10_000", "n=256"),
     ("epochs = 108", "epochs = 1"),
@@ -67,6 +68,17 @@ def test_the_quick_start_trains_saves_and_exports(tmp_path, monkeypatch):
     )
 
 
+def privacy_example():
+    return block_with(PRIVACY, "dp_noise_multiplier")
+
+
+def test_the_privacy_example_trains_privately_and_counts_epsilon():
+    namespace = {}
+    exec(compile(privacy_example(), "docs/privacy.md", "exec"), namespace)
+    assert namespace["gan"].private
+    assert 0 < namespace["spent"] < float("inf")
+
+
 def test_the_crgan_example_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code = smaller(crgan_example(), CRGAN_SMALLER, "docs/models.md CRGAN")
@@ -85,7 +97,13 @@ def test_the_serving_example_loads_the_shipped_export(monkeypatch):
 
 
 def test_every_python_block_of_the_docs_is_run_by_a_test():
-    run = {quick_start(), serving_example(), crgan_example(), table_example()}
+    run = {
+        quick_start(),
+        serving_example(),
+        crgan_example(),
+        table_example(),
+        privacy_example(),
+    }
     pages = [README] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
     for page in pages:
         for code in python_blocks(page):

@@ -194,6 +194,15 @@ class CRGAN(SequenceGAN):
         mask = steps[None, :, None] * tf.reshape(has_prefix, (-1, 1, 1))
         return values, mask
 
+    def private_training_refusal(self):
+        if self.condition_steps:
+            return (
+                "its generator reads a prefix of real sequences, outside "
+                "the clipped discriminator update (condition_steps=0 trains "
+                "privately)"
+            )
+        return super().private_training_refusal()
+
     def split_batch(self, real, condition):
         if self.condition_steps == 0:
             return super().split_batch(real, condition)

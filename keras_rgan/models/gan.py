@@ -6,6 +6,7 @@ import tensorflow as tf
 
 from keras_rgan import distribute
 from keras_rgan import losses
+from keras_rgan import privacy
 from keras_rgan import recipes
 from keras_rgan.layers.conditions import AttributeCondition
 from keras_rgan.layers.conditions import LabelCondition
@@ -188,6 +189,8 @@ class SequenceGAN(
         # (generated), for TensorBoard.
         self.real_accuracy_tracker = keras.metrics.Mean(name="d_real_accuracy")
         self.fake_accuracy_tracker = keras.metrics.Mean(name="d_fake_accuracy")
+        # Under DP-SGD: share of real sequences whose gradient was clipped.
+        self.clipped_share_tracker = keras.metrics.Mean(name="dp_clipped_share")
         # === Config ===
         self.seq_len = seq_len
         self.latent_dim = latent_dim
@@ -419,6 +422,8 @@ class SequenceGAN(
         d_optimizer=None,
         loss="non_saturating",
         d_steps=1,
+        dp_l2_norm_clip=None,
+        dp_noise_multiplier=None,
         jit_compile=False,
         **kwargs,
     ):
@@ -434,6 +439,14 @@ class SequenceGAN(
                 discriminator, Gulrajani et al. 2017).
             d_steps: int. Discriminator updates per generator update, each
                 on the same real batch and fresh noise.
+            dp_l2_norm_clip: float or None. With `dp_noise_multiplier`:
+                train the discriminator with DP-SGD (`keras_rgan.privacy`),
+                each real sequence's gradient (with its generated partner's
+                and their gradient penalty's) clipped to this L2 norm.
+            dp_noise_multiplier: float or None. The Gaussian noise on each
+                discriminator update's clipped sum, over the clip. The
+                privacy this buys depends on the data's size, the batch
+                and the number of updates: `keras_rgan.privacy.epsilon`.
             jit_compile: bool or "auto". XLA-compile the train step. Off by
                 default: under XLA, Keras cannot use the cuDNN LSTM kernel on
                 a GPU, and on a 2-core CPU the WGAN-GP step compiled into a
@@ -443,6 +456,9 @@ class SequenceGAN(
         """
         self.gan_loss_fns = losses.get(loss)
         self.d_steps = check_d_steps(d_steps)
+        self.dp_l2_norm_clip, self.dp_noise_multiplier = self._check_privacy(
+            dp_l2_norm_clip, dp_noise_multiplier
+        )
         super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
 
         self.g_optimizer = keras.optimizers.get(
@@ -458,6 +474,57 @@ class SequenceGAN(
         # tf.distribute, where variables cannot be created inside a replica).
         self.g_optimizer.build(self.generator_variables())
         self.d_optimizer.build(self.discriminator.trainable_variables)
+        if self.private:
+            # Unseeded: the training seed must not reveal the privacy noise.
+            self.dp_seed_generator = keras.random.SeedGenerator()
+
+    @property
+    def private(self):
+        """Whether the discriminator trains with DP-SGD."""
+        return getattr(self, "dp_l2_norm_clip", None) is not None
+
+    def private_training_refusal(self):
+        """Why this model cannot train with differential privacy, or None
+        when it can."""
+        if self.conditions:
+            return (
+                "its generator reads labels, lengths or static attributes "
+                "taken from the real batch, outside the clipped "
+                "discriminator update"
+            )
+        if self.schema is not None:
+            return (
+                "a table's categories and missing cells are encoded with "
+                "vocabularies read from the data; train numeric columns "
+                "without gaps"
+            )
+        return None
+
+    def _check_privacy(self, l2_norm_clip, noise_multiplier):
+        if l2_norm_clip is None and noise_multiplier is None:
+            return None, None
+        if l2_norm_clip is None or noise_multiplier is None:
+            raise ValueError(
+                "Differentially private training needs both dp_l2_norm_clip "
+                f"and dp_noise_multiplier, got {l2_norm_clip!r} and "
+                f"{noise_multiplier!r}."
+            )
+        refusal = self.private_training_refusal()
+        if refusal is None and not getattr(self.discriminator, "unroll", 1):
+            refusal = (
+                "TensorFlow vectorises each sequence's gradient (and its "
+                "gradient penalty) only through unrolled recurrent layers; "
+                "build the discriminator with unroll=True"
+            )
+        if refusal:
+            raise ValueError(
+                f"{type(self).__name__} cannot train with differential "
+                f"privacy: {refusal}."
+            )
+        return (
+            privacy.check_positive("dp_l2_norm_clip", l2_norm_clip),
+            privacy.check_positive("dp_noise_multiplier", noise_multiplier),
+        )
 
     def get_compile_config(self):
         if not self.compiled:
@@ -471,6 +538,8 @@ class SequenceGAN(
             ),
             "loss": self.gan_loss,
             "d_steps": self.d_steps,
+            "dp_l2_norm_clip": self.dp_l2_norm_clip,
+            "dp_noise_multiplier": self.dp_noise_multiplier,
             "steps_per_execution": self.steps_per_execution,
             "jit_compile": self.jit_compile,
         }
@@ -483,12 +552,15 @@ class SequenceGAN(
 
     @property
     def metrics(self):
-        return [
+        metrics = [
             self.d_loss_tracker,
             self.g_loss_tracker,
             self.real_accuracy_tracker,
             self.fake_accuracy_tracker,
         ]
+        if self.private:
+            metrics.append(self.clipped_share_tracker)
+        return metrics
 
     def generator_variables(self):
         """The variables the generator's optimizer trains (with the
@@ -512,35 +584,78 @@ class SequenceGAN(
             for c in self.conditions
             if d_condition.get(c.key) is not None
         }
-        with tf.GradientTape() as tape:
-            logits = self.judge(
-                tf.concat([real, fake], axis=0), both, training=True
+        epsilon = None
+        if self.gan_loss_fns.gradient_penalty_weight:
+            epsilon = keras.random.uniform(
+                (batch_size, 1, 1), seed=self.seed_generator
             )
-            real_logits, fake_logits = tf.split(logits, 2, axis=0)
-            weights = self.logit_weights(logits, both)
-            real_weights, fake_weights = (
-                (None, None)
-                if weights is None
-                else tf.split(weights, 2, axis=0)
-            )
-            d_loss = self.gan_loss_fns.discriminator(
-                real_logits, fake_logits, real_weights, fake_weights
-            )
-            if self.gan_loss_fns.gradient_penalty_weight:
-                epsilon = keras.random.uniform(
-                    (batch_size, 1, 1), seed=self.seed_generator
-                )
-                critic = lambda x, training: self.judge(  # noqa: E731
-                    x, d_condition, training=training
-                )
-                penalty = losses.gradient_penalty(critic, real, fake, epsilon)
-                d_loss += self.gan_loss_fns.gradient_penalty_weight * penalty
-            scaled_loss = d_loss * scale
         d_variables = self.discriminator.trainable_variables
-        self.d_optimizer.apply(
-            tape.gradient(scaled_loss, d_variables), d_variables
-        )
+        if self.private:
+            gradients, d_loss = self._private_gradients(
+                real, fake, epsilon, batch_size
+            )
+            logits = self.judge(tf.concat([real, fake], 0), both)
+            weights = self.logit_weights(logits, both)
+        else:
+            with tf.GradientTape() as tape:
+                d_loss, logits, weights = self._discriminator_loss(
+                    real, fake, epsilon, both, d_condition
+                )
+                scaled_loss = d_loss * scale
+            gradients = tape.gradient(scaled_loss, d_variables)
+        self.d_optimizer.apply(gradients, d_variables)
         return d_loss, self._accuracies(logits, weights)
+
+    def _discriminator_loss(self, real, fake, epsilon, both, d_condition):
+        """`(loss, logits, weights)` of the discriminator on real and
+        generated sequences (one call), with the gradient penalty at the
+        `epsilon` interpolates if the loss has one."""
+        logits = self.judge(
+            tf.concat([real, fake], axis=0), both, training=True
+        )
+        real_logits, fake_logits = tf.split(logits, 2, axis=0)
+        weights = self.logit_weights(logits, both)
+        real_weights, fake_weights = (
+            (None, None) if weights is None else tf.split(weights, 2, axis=0)
+        )
+        d_loss = self.gan_loss_fns.discriminator(
+            real_logits, fake_logits, real_weights, fake_weights
+        )
+        if self.gan_loss_fns.gradient_penalty_weight:
+            critic = lambda x, training: self.judge(  # noqa: E731
+                x, d_condition, training=training
+            )
+            penalty = losses.gradient_penalty(critic, real, fake, epsilon)
+            d_loss += self.gan_loss_fns.gradient_penalty_weight * penalty
+        return d_loss, logits, weights
+
+    def _private_gradients(self, real, fake, epsilon, batch_size):
+        """DP-SGD gradients of the discriminator and its mean loss: each
+        real sequence's loss (its logit, its generated partner's and their
+        gradient penalty) differentiated alone and clipped."""
+
+        if epsilon is None:  # No gradient penalty.
+            epsilon = tf.zeros((batch_size, 1, 1), real.dtype)
+
+        def example_loss(example):
+            one_real, one_fake, one_epsilon = (part[None] for part in example)
+            loss, _, _ = self._discriminator_loss(
+                one_real, one_fake, one_epsilon, {}, {}
+            )
+            return loss
+
+        num_replicas, _ = distribute.replica_info()
+        gradients, example_losses, clipped_share = privacy.private_gradients(
+            example_loss,
+            (real, fake, epsilon),
+            self.discriminator.trainable_variables,
+            self.dp_l2_norm_clip,
+            self.dp_noise_multiplier,
+            batch_size * num_replicas,
+            self.dp_seed_generator,
+        )
+        self.clipped_share_tracker.update_state(clipped_share)
+        return gradients, tf.reduce_mean(example_losses)
 
     def _accuracies(self, logits, weights):
         """Shares of real and of generated sequences judged correctly.

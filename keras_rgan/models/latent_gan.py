@@ -243,6 +243,12 @@ class LatentGAN(PhasedTraining, SequenceGAN):
         super().compile(**kwargs)
         self.e_optimizer.build(self._autoencoder_variables())
 
+    def private_training_refusal(self):
+        return (
+            "its autoencoder reads real sequences without clipping and "
+            "generation adds noise with the real residuals' statistics"
+        )
+
     def _autoencoder_variables(self):
         return (
             self.encoder.trainable_variables + self.decoder.trainable_variables

@@ -254,6 +254,12 @@ class TimeGAN(PhasedTraining, SequenceGAN):
         self.e_optimizer.build(self._embedding_variables())
         self.s_optimizer.build(self.supervisor.trainable_variables)
 
+    def private_training_refusal(self):
+        return (
+            "its embedding and supervised phases, and its generator's "
+            "supervised loss, read real sequences without clipping"
+        )
+
     def _embedding_variables(self):
         return (
             self.embedder.trainable_variables

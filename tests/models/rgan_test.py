@@ -258,3 +258,157 @@ def test_a_per_sequence_code_alone_drives_the_generator():
             latent_dim=0,
             sequence_latent_dim=0,
         )
+
+
+# === Differentially private training (DP-SGD on the discriminator) ===
+
+
+def one_layer_rgan(**compile_kwargs):
+    gan = keras_rgan.RGAN(
+        generator=keras_rgan.LSTMGenerator(helpers.NUM_FEATURES, units=8),
+        discriminator=keras_rgan.LSTMDiscriminator(
+            units=8, num_layers=1, unroll=True
+        ),
+        seq_len=helpers.SEQ_LEN,
+        latent_dim=helpers.LATENT_DIM,
+        seed=0,
+    )
+    gan.compile(**compile_kwargs)
+    return gan
+
+
+def private_rgan(clip=1.0, noise=1.0, **kwargs):
+    return one_layer_rgan(
+        loss="wgan_gp",
+        dp_l2_norm_clip=clip,
+        dp_noise_multiplier=noise,
+        **kwargs,
+    )
+
+
+def test_a_private_step_trains_both_players_and_logs_the_clipped_share():
+    gan = private_rgan(clip=0.01)
+    d_before = [w.numpy() for w in gan.discriminator.trainable_weights]
+    logs = gan.train_on_batch(helpers.tiny_data(16), return_dict=True)
+    assert logs["dp_clipped_share"] == 1.0  # a clip of 0.01 clips them all
+    assert all(np.isfinite(v) for v in logs.values())
+    d_after = [w.numpy() for w in gan.discriminator.trainable_weights]
+    assert helpers.max_weight_change(d_before, d_after) > 0
+
+
+@pytest.mark.parametrize("loss", ["wgan_gp", "non_saturating"])
+def test_without_clipping_or_noise_a_private_step_is_the_usual_step(loss):
+    data = helpers.tiny_data(8)
+    usual = one_layer_rgan(loss=loss, d_optimizer="sgd")
+    private = one_layer_rgan(
+        loss=loss,
+        d_optimizer="sgd",
+        dp_l2_norm_clip=1e6,
+        dp_noise_multiplier=1e-12,
+    )
+    private.set_weights(usual.get_weights())
+    usual_logs = usual.train_on_batch(data, return_dict=True)
+    private_logs = private.train_on_batch(data, return_dict=True)
+    assert private_logs["dp_clipped_share"] == 0.0
+    assert private_logs["d_loss"] == pytest.approx(usual_logs["d_loss"], 1e-4)
+    for a, b in zip(
+        usual.discriminator.trainable_weights,
+        private.discriminator.trainable_weights,
+    ):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-5)
+
+
+def test_one_real_sequence_moves_a_private_update_by_at_most_twice_the_clip():
+    # The bound DP-SGD's accounting relies on, with the gradient penalty and
+    # the generated batch in the loss: plain SGD at learning rate 1 turns the
+    # update into the noised mean of clipped gradients; replacing one of 8
+    # real sequences may move it by at most 2 * clip / 8.
+    clip, batch = 0.05, 8
+    data = helpers.tiny_data(batch)
+    replaced = data.copy()
+    replaced[2] = 1.0 - replaced[2]
+
+    start = private_rgan().get_weights()
+
+    def update(real):
+        gan = private_rgan(clip=clip, noise=1e-12, d_optimizer="sgd")
+        gan.set_weights(start)
+        gan.d_optimizer.learning_rate.assign(1.0)
+        before = [w.numpy() for w in gan.discriminator.trainable_weights]
+        gan.train_on_batch(real)
+        after = gan.discriminator.trainable_weights
+        return np.concatenate(
+            [(a.numpy() - b).ravel() for a, b in zip(after, before)]
+        )
+
+    moved = np.linalg.norm(update(data) - update(replaced))
+    assert 0 < moved <= 2 * clip / batch + 1e-6
+
+
+def test_private_training_under_two_replicas(mirrored_strategy):
+    with mirrored_strategy.scope():
+        gan = private_rgan()
+    history = gan.fit(
+        keras_rgan.data.make_dataset(helpers.tiny_data(32), 8, seed=0),
+        epochs=1,
+        verbose=0,
+    )
+    assert np.isfinite(history.history["d_loss"]).all()
+    assert 0.0 <= history.history["dp_clipped_share"][-1] <= 1.0
+
+
+def test_the_privacy_settings_round_trip_with_the_compiled_model(tmp_path):
+    gan = private_rgan(clip=0.5, noise=2.0)
+    restored = helpers.keras_round_trip(gan, tmp_path)
+    assert (restored.dp_l2_norm_clip, restored.dp_noise_multiplier) == (
+        0.5,
+        2.0,
+    )
+    assert restored.private
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"dp_l2_norm_clip": 1.0}, "needs both dp_l2_norm_clip"),
+        (
+            {"dp_l2_norm_clip": 0.0, "dp_noise_multiplier": 1.0},
+            "dp_l2_norm_clip must be a number above 0",
+        ),
+        (
+            {"dp_l2_norm_clip": 1.0, "dp_noise_multiplier": -1.0},
+            "dp_noise_multiplier must be a number above 0",
+        ),
+    ],
+)
+def test_bad_privacy_settings_are_refused(settings, message):
+    with pytest.raises(ValueError, match=message):
+        one_layer_rgan(**settings)
+
+
+def test_models_whose_generator_reads_real_data_refuse_privacy():
+    dp = {"dp_l2_norm_clip": 1.0, "dp_noise_multiplier": 1.0}
+    labelled = keras_rgan.RGAN(
+        generator=keras_rgan.LSTMGenerator(3, units=4),
+        discriminator=keras_rgan.LSTMDiscriminator(units=4),
+        seq_len=8,
+        latent_dim=2,
+        num_classes=2,
+    )
+    with pytest.raises(ValueError, match="RGAN cannot train with differ"):
+        labelled.compile(**dp)
+    with pytest.raises(ValueError, match="discriminator with unroll=True"):
+        helpers.tiny_rgan(**dp)  # looping LSTM layers
+    crgan = keras_rgan.CRGAN(
+        seq_len=8, num_features=2, latent_dim=2, units=4, condition_steps=2
+    )
+    with pytest.raises(ValueError, match="reads a prefix of real sequences"):
+        crgan.compile(**dp)
+    timegan = keras_rgan.TimeGAN(seq_len=8, num_features=2, hidden_dim=4)
+    with pytest.raises(ValueError, match="supervised phases"):
+        timegan.compile(**dp)
+    latent = keras_rgan.LatentGAN(
+        seq_len=8, num_features=2, code_dim=4, noise_dim=3, units=8
+    )
+    with pytest.raises(ValueError, match="autoencoder reads real sequences"):
+        latent.compile(**dp)
