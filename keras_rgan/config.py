@@ -46,9 +46,8 @@ class ModelConfig(OptionGroup):
         "auto",
         "Model: rgan | crgan | timegan | latent_gan (a recurrent "
         "autoencoder and a GAN of its per-sequence codes) | auto: latent_gan "
-        f"for windows of more than {recipes.LONG_WINDOW} steps or at least "
-        f"{recipes.WIDE_WINDOW} features that it learns (fixed lengths, no "
-        "labels, numeric columns without gaps), rgan otherwise.",
+        "for the data it learns (fixed lengths, no labels, numeric columns "
+        "without gaps), rgan otherwise.",
         flag="model",
         choices=("auto", *recipes.RECIPES),
     )

@@ -101,11 +101,7 @@ def prepare(config):
     chosen_by_auto = config.model.name == "auto"
     if chosen_by_auto:
         # Resolved here: saved, exported and resumed as the model's name.
-        config = config.replace(
-            model=recipes.auto_model(
-                data.spec.seq_len, data.num_features, data.numeric_windows
-            )
-        )
+        config = config.replace(model=recipes.auto_model(data.numeric_windows))
     if config.run.model_dir:
         model_dir_lib.check(config.run.model_dir, config.to_json())
     try:

@@ -28,6 +28,7 @@ def test_nan_loss_stops_training_naming_the_step_and_keeps_good_weights(
                     weight.assign(np.full(weight.shape, np.nan, "float32"))
 
     config = train_lib.TrainConfig.from_options(
+        model="rgan",
         model_dir=str(tmp_path / "run"),
         export_dir=str(tmp_path / "exp"),
         epochs=5,
@@ -54,6 +55,7 @@ def test_nan_loss_stops_training_naming_the_step_and_keeps_good_weights(
     assert not (tmp_path / "exp").exists()  # nothing exported
     # Resuming that run with other data is refused before any training.
     other = train_lib.TrainConfig.from_options(
+        model="rgan",
         model_dir=str(tmp_path / "run"),
         epochs=8,
         **{**TINY, "num_sequences": 80},
@@ -61,7 +63,7 @@ def test_nan_loss_stops_training_naming_the_step_and_keeps_good_weights(
     with pytest.raises(ValueError, match="num_sequences was 64, now 80"):
         train_lib.prepare(other)
     longer = train_lib.TrainConfig.from_options(
-        model_dir=str(tmp_path / "run"), epochs=8, **TINY
+        model="rgan", model_dir=str(tmp_path / "run"), epochs=8, **TINY
     )
     train_lib.prepare(longer)  # more epochs is fine
 

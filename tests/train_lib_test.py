@@ -197,9 +197,13 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
         ({"dataset": "csv:/no/such.csv"}, FileNotFoundError, "/no/such.csv"),
         ({"batch_size": 65}, ValueError, "fewer than batch_size=65"),
         ({"model": "crgan", "cell": "rnn"}, ValueError, "Unknown cell 'rnn'"),
-        ({"cell": "tanh"}, ValueError, "rgan does not use cell"),
         (
-            {"condition_steps": 2},
+            {"model": "rgan", "cell": "tanh"},
+            ValueError,
+            "rgan does not use cell",
+        ),
+        (
+            {"model": "rgan", "condition_steps": 2},
             ValueError,
             "rgan does not use condition_steps",
         ),
@@ -242,9 +246,13 @@ def test_cosine_lr_decay_falls_to_zero_over_the_run(model):
             ValueError,
             "select_every must be a non-negative",
         ),
-        ({"latent_dim": -1}, ValueError, "latent_dim must be a non-negative"),
         (
-            {"latent_dim": 0, "sequence_latent_dim": 0},
+            {"model": "rgan", "latent_dim": -1},
+            ValueError,
+            "latent_dim must be a non-negative",
+        ),
+        (
+            {"model": "rgan", "latent_dim": 0, "sequence_latent_dim": 0},
             ValueError,
             "needs at least one noise dimension",
         ),
@@ -359,6 +367,7 @@ def test_default_epochs_make_the_default_step_budget(tmp_path, monkeypatch):
     monkeypatch.setitem(recipes.RGAN, "train_steps", 7)
     config = train_lib.TrainConfig.from_options(
         **{**TINY, "epochs": None},
+        model="rgan",
         lr_decay="cosine",
         select_every=0,
         model_dir=str(tmp_path / "run"),
@@ -380,7 +389,7 @@ def test_model_dir_holds_tensorboard_scalars_and_sample_images(tmp_path):
     model_dir = tmp_path / "run"
     train_lib.train(
         train_lib.TrainConfig.from_options(
-            **{**TINY, "epochs": 2}, model_dir=str(model_dir)
+            **{**TINY, "epochs": 2}, model="rgan", model_dir=str(model_dir)
         )
     )
     logs = model_dir / "logs"
@@ -455,14 +464,13 @@ def test_mirrored_training_shares_the_process_strategy(mirrored_strategy):
 @pytest.mark.parametrize(
     "data, chosen",
     [
-        ({"seq_len": 8}, "rgan"),
-        ({"seq_len": recipes.LONG_WINDOW + 1}, "latent_gan"),
-        ({"seq_len": 8, "num_features": recipes.WIDE_WINDOW}, "latent_gan"),
+        ({"seq_len": 8}, "latent_gan"),
+        ({"seq_len": 65}, "latent_gan"),
         # Labels: latent_gan does not learn them, so RGAN.
-        ({"seq_len": recipes.LONG_WINDOW + 1, "conditional": True}, "rgan"),
+        ({"seq_len": 8, "conditional": True}, "rgan"),
     ],
 )
-def test_auto_model_follows_the_window_length(tmp_path, data, chosen):
+def test_auto_model_follows_what_the_latent_gan_learns(tmp_path, data, chosen):
     """The default `--model=auto` resolves before training, and the model
     directory records the chosen name (a rerun resumes it)."""
     dataset = "sines"
@@ -489,7 +497,7 @@ def test_auto_model_follows_the_window_length(tmp_path, data, chosen):
 def test_auto_model_names_options_its_choice_does_not_use():
     config = train_lib.TrainConfig.from_options(
         dataset="sines",
-        seq_len=recipes.LONG_WINDOW + 1,
+        seq_len=65,
         num_sequences=40,
         batch_size=16,
         latent_dim=3,  # RGAN's per-step noise

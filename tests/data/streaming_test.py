@@ -214,6 +214,7 @@ def test_streamed_training_matches_the_in_memory_split_and_scaler(
     result = train_lib.train(
         train_lib.TrainConfig.from_options(
             stream=True,
+            model="rgan",
             export_dir=str(tmp_path / "e"),
             units=4,
             epochs=2,
