@@ -36,10 +36,6 @@ from dp_accounting import rdp
 from keras_rgan import distribute
 from keras_rgan.layers.fused_lstm import standard_kernels
 
-ACCOUNTANT = (
-    "dp-accounting RDP, batches sampled without replacement, "
-    "replace-one neighbours"
-)
 # `noise_multiplier_for_epsilon` searches noise multipliers up to this.
 MAX_NOISE_MULTIPLIER = 100.0
 

@@ -15,11 +15,19 @@ NUM_FEATURES = 3
 LATENT_DIM = 2
 
 
-def tiny_rgan(seed=0, scaler=None, num_features=NUM_FEATURES, **compile_kwargs):
-    """A compiled RGAN small enough to train in milliseconds."""
+def tiny_rgan(
+    seed=0,
+    scaler=None,
+    num_features=NUM_FEATURES,
+    discriminator=None,
+    **compile_kwargs,
+):
+    """A compiled RGAN small enough to train in milliseconds (with a
+    two-layer `LSTMDiscriminator` of 8 units unless `discriminator` is
+    given)."""
     gan = keras_rgan.RGAN(
         generator=keras_rgan.LSTMGenerator(num_features, units=8),
-        discriminator=keras_rgan.LSTMDiscriminator(units=8),
+        discriminator=discriminator or keras_rgan.LSTMDiscriminator(units=8),
         seq_len=SEQ_LEN,
         latent_dim=LATENT_DIM,
         scaler=scaler,

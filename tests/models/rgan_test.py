@@ -264,17 +264,13 @@ def test_a_per_sequence_code_alone_drives_the_generator():
 
 
 def one_layer_rgan(**compile_kwargs):
-    gan = keras_rgan.RGAN(
-        generator=keras_rgan.LSTMGenerator(helpers.NUM_FEATURES, units=8),
+    """A tiny RGAN whose discriminator DP-SGD can vectorise (unrolled)."""
+    return helpers.tiny_rgan(
         discriminator=keras_rgan.LSTMDiscriminator(
             units=8, num_layers=1, unroll=True
         ),
-        seq_len=helpers.SEQ_LEN,
-        latent_dim=helpers.LATENT_DIM,
-        seed=0,
+        **compile_kwargs,
     )
-    gan.compile(**compile_kwargs)
-    return gan
 
 
 def private_rgan(clip=1.0, noise=1.0, **kwargs):
