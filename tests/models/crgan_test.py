@@ -268,3 +268,20 @@ def test_serving_inputs_are_validated_in_the_graph(
         tensors["seed"] = tf.constant(1, tf.int64)
     with pytest.raises(tf.errors.InvalidArgumentError, match=message):
         loaded.signatures[signature](**tensors)
+
+
+def test_without_a_prefix_it_trains_with_differential_privacy():
+    # The refusal for condition_steps > 0 names condition_steps=0 as the way.
+    gan = keras_rgan.CRGAN(
+        seq_len=SEQ_LEN,
+        num_features=FEATURES,
+        latent_dim=3,
+        units=8,
+        condition_steps=0,
+        unroll=True,  # DP-SGD vectorises unrolled recurrences only
+        seed=0,
+    )
+    gan.compile(loss="wgan_gp", dp_l2_norm_clip=1.0, dp_noise_multiplier=1.0)
+    logs = gan.train_on_batch(data(16), return_dict=True)
+    assert 0.0 <= logs["dp_clipped_share"] <= 1.0
+    assert np.isfinite(logs["d_loss"])
