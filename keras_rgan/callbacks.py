@@ -401,3 +401,59 @@ class KeepBestSamples(keras.callbacks.Callback):
                 f"{self.scores[self.best_epoch]:.3f}).",
                 flush=True,
             )
+
+
+class PrivacyBudget(keras.callbacks.Callback):
+    """Logs the epsilon spent so far as `dp_epsilon` after each epoch, and
+    stops training before an epoch would take it past the budget.
+
+    The steps spent are counted from the discriminator's optimizer (its
+    updates over `d_steps`), which `BackupAndRestore` restores: a resumed
+    training counts the steps trained before it stopped. Place it before
+    TensorBoard's callback, which then writes `dp_epsilon` too.
+
+    Args:
+        plan: a `keras_rgan.privacy.DpTraining`: the settings and the
+            budget (`target_epsilon`, or None for none).
+        steps_per_epoch: int. Batches per epoch.
+        verbose: bool. Say when and why training stops.
+
+    Example:
+
+    >>> from keras_rgan.privacy import DpTraining
+    >>> plan = DpTraining.planned(1000, 50, steps=100, target_epsilon=3.0)
+    >>> budget = PrivacyBudget(plan, steps_per_epoch=20)
+    >>> round(budget.plan.epsilon(100), 2) <= 3.0
+    True
+    """
+
+    def __init__(self, plan, steps_per_epoch, verbose=True):
+        super().__init__()
+        self.plan = plan
+        self.steps_per_epoch = steps_per_epoch
+        self.verbose = verbose
+
+    def steps_done(self):
+        """Batches the discriminator has trained on (over all runs)."""
+        return int(self.model.d_optimizer.iterations) // self.model.d_steps
+
+    def record(self):
+        """The plan's record (`DpTraining.record`) of the steps done."""
+        return self.plan.record(self.steps_done())
+
+    def on_epoch_end(self, epoch, logs=None):
+        steps = self.steps_done()
+        spent = self.plan.epsilon(steps)
+        if logs is not None:
+            logs["dp_epsilon"] = spent
+        last = epoch + 1 >= self.params.get("epochs", epoch + 1)
+        if not last and not self.plan.within_budget(
+            steps + self.steps_per_epoch
+        ):
+            self.model.stop_training = True
+            if self.verbose:
+                print(
+                    f"Stopping after epoch {epoch + 1}: epsilon {spent:.3f} "
+                    f"spent, another epoch would exceed the budget "
+                    f"{self.plan.target_epsilon:g}."
+                )

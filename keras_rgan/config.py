@@ -1,4 +1,4 @@
-"""Training options in four small groups, each option declared once.
+"""Training options in five small groups, each option declared once.
 
 Each field holds its type, default and help text; `keras-rgan train`'s flags
 are made from these declarations (`define_flags`), so adding an option is
@@ -19,6 +19,7 @@ True
 import dataclasses
 
 from keras_rgan import distribute
+from keras_rgan import privacy
 from keras_rgan import recipes
 from keras_rgan.data.spec import DataSpec
 from keras_rgan.options import OptionGroup
@@ -226,11 +227,56 @@ class RunConfig(OptionGroup):
             )
 
 
+@dataclasses.dataclass
+class PrivacyConfig(OptionGroup):
+    """Differentially private training (DP-SGD on the discriminator,
+    `keras_rgan.privacy`): on when a noise multiplier or a target epsilon
+    is given."""
+
+    target_epsilon: float | None = option(
+        None,
+        "Privacy budget: the noise multiplier (unless given) is the smallest "
+        "that keeps the planned steps within it, and training stops before "
+        "an epoch would exceed it.",
+    )
+    dp_noise_multiplier: float | None = option(
+        None,
+        "Gaussian noise on the discriminator's summed clipped gradients, "
+        "over the clip.",
+    )
+    dp_l2_norm_clip: float = option(
+        1.0, "Bound on each real sequence's discriminator gradient norm."
+    )
+    dp_delta: float | None = option(
+        None,
+        "The delta of (epsilon, delta)-DP. Default: 1 / n^1.1 for n "
+        "training sequences.",
+    )
+
+    @property
+    def enabled(self):
+        return self.target_epsilon is not None or (
+            self.dp_noise_multiplier is not None
+        )
+
+    def check(self):
+        for name in ("target_epsilon", "dp_noise_multiplier"):
+            if getattr(self, name) is not None:
+                privacy.check_positive(name, getattr(self, name))
+        privacy.check_positive("dp_l2_norm_clip", self.dp_l2_norm_clip)
+        if self.dp_delta is not None and not 0 < self.dp_delta < 1:
+            raise ValueError(
+                f"dp_delta must lie strictly between 0 and 1, got "
+                f"{self.dp_delta!r}."
+            )
+
+
 GROUPS = {
     "data": DataSpec,
     "model": ModelConfig,
     "optimization": OptimizationConfig,
     "run": RunConfig,
+    "privacy": PrivacyConfig,
 }
 
 
@@ -252,7 +298,7 @@ def options():
 
 @dataclasses.dataclass
 class TrainConfig:
-    """One training run's options, in the four groups.
+    """One training run's options, in the five groups.
 
     Build it from the groups, or from flat option names (the flags' names)
     with `from_options`.
@@ -264,6 +310,7 @@ class TrainConfig:
         default_factory=OptimizationConfig
     )
     run: RunConfig = dataclasses.field(default_factory=RunConfig)
+    privacy: PrivacyConfig = dataclasses.field(default_factory=PrivacyConfig)
 
     @classmethod
     def from_options(cls, **flat):
@@ -339,7 +386,7 @@ def options_markdown():
         for field in dataclasses.fields(cls):
             default = field_default(field)
             shown = "recipe" if default is None else f"`{default}`"
-            if default is None and group in ("data", "run"):
+            if default is None and group in ("data", "run", "privacy"):
                 shown = "none"
             meaning = field.metadata["help"].replace("|", "\\|")
             lines.append(f"| `--{flag_name(field)}` | {shown} | {meaning} |")

@@ -9,11 +9,13 @@ import tempfile
 from keras.export import ExportArchive
 
 from keras_rgan import serving
+from keras_rgan.model_card import model_card
 from keras_rgan.version import __version__
 
 DEFAULT_MAX_NUM_SAMPLES = 100_000
 DEFAULT_MAX_LENGTH = 100_000
 METADATA_FILE = os.path.join("assets.extra", "keras_rgan.json")
+MODEL_CARD_FILE = os.path.join("assets.extra", "MODEL_CARD.md")
 
 
 def check_export_options(
@@ -126,7 +128,9 @@ def export_saved_model(
       `sequences` `(1, length, num_features)`, windows chained on their last
       `k` steps.
 
-    `assets.extra/keras_rgan.json` records the shapes and feature names.
+    `assets.extra/keras_rgan.json` records the shapes and feature names
+    (and a private training's `privacy` record); `assets.extra/MODEL_CARD.md`
+    says the same for people (`keras_rgan.model_card`).
     `assets.extra/tf_serving_warmup_requests` holds one small request per
     signature, which TF Serving replays when it loads the version, so the
     first real request does not pay for tracing (needs the
@@ -186,17 +190,14 @@ def export_saved_model(
                 archive.write_out(staging, verbose=False)
         metadata_path = os.path.join(staging, METADATA_FILE)
         os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
+        recorded = {
+            **_metadata(model, feature_names, metadata, max_num_samples),
+            "warmup": warmup,
+        }
         with open(metadata_path, "w") as f:
-            json.dump(
-                {
-                    **_metadata(
-                        model, feature_names, metadata, max_num_samples
-                    ),
-                    "warmup": warmup,
-                },
-                f,
-                indent=2,
-            )
+            json.dump(recorded, f, indent=2)
+        with open(os.path.join(staging, MODEL_CARD_FILE), "w") as f:
+            f.write(model_card(recorded))
         if warmup:
             serving.write_warmup_requests(
                 staging,

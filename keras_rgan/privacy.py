@@ -26,6 +26,7 @@ Example:
 2.49
 """
 
+import dataclasses
 import math
 
 import dp_accounting
@@ -38,6 +39,13 @@ from keras_rgan.layers.fused_lstm import standard_kernels
 
 # `noise_multiplier_for_epsilon` searches noise multipliers up to this.
 MAX_NOISE_MULTIPLIER = 100.0
+# What `epsilon` assumes, as exports and model cards record it.
+ACCOUNTING = {
+    "accountant": "dp_accounting RdpAccountant",
+    "neighbours": "replace one sequence",
+    "sampling": "fixed-size batches drawn without replacement, afresh "
+    "for every step",
+}
 
 
 def default_delta(num_examples):
@@ -238,3 +246,106 @@ def private_gradients(
         )
     clipped_share = tf.reduce_mean(tf.cast(norms > l2_norm_clip, tf.float32))
     return gradients, losses, clipped_share
+
+
+@dataclasses.dataclass(frozen=True)
+class DpTraining:
+    """One private training's settings, and the budget its steps spend.
+
+    `target_epsilon` (or None) is the budget: `within_budget(steps)` says
+    whether that many steps stay within it.
+
+    Example:
+
+    >>> plan = DpTraining.planned(num_examples=1000, batch_size=50,
+    ...                           steps=100, target_epsilon=3.0)
+    >>> plan.epsilon(100) <= 3.0 < plan.epsilon(200)
+    True
+    >>> plan.within_budget(200)
+    False
+    """
+
+    noise_multiplier: float
+    l2_norm_clip: float
+    num_examples: int
+    batch_size: int
+    delta: float
+    per_batch: int = 1
+    target_epsilon: float | None = None
+
+    @classmethod
+    def planned(
+        cls,
+        num_examples,
+        batch_size,
+        steps,
+        target_epsilon=None,
+        noise_multiplier=None,
+        l2_norm_clip=1.0,
+        delta=None,
+        per_batch=1,
+    ):
+        """The settings of a training of `steps` batches: the given noise
+        multiplier, or the smallest that keeps `steps` within
+        `target_epsilon`; `delta` None is `default_delta(num_examples)`.
+        A `ValueError` if not even the first batch fits the budget."""
+        if noise_multiplier is None and target_epsilon is None:
+            raise ValueError(
+                "Private training needs a noise multiplier or a target epsilon."
+            )
+        delta = default_delta(num_examples) if delta is None else delta
+        if noise_multiplier is None:
+            noise_multiplier = noise_multiplier_for_epsilon(
+                target_epsilon,
+                num_examples,
+                batch_size,
+                steps,
+                delta,
+                per_batch,
+            )
+        plan = cls(
+            check_positive("noise_multiplier", noise_multiplier),
+            check_positive("l2_norm_clip", l2_norm_clip),
+            num_examples,
+            batch_size,
+            delta,
+            per_batch,
+            target_epsilon,
+        )
+        if not plan.within_budget(1):
+            raise ValueError(
+                f"One step of noise multiplier {noise_multiplier:g} already "
+                f"spends epsilon {plan.epsilon(1):.3g}, over the target "
+                f"{target_epsilon:g}: add noise or allow a larger epsilon."
+            )
+        return plan
+
+    def epsilon(self, steps):
+        """The epsilon spent by `steps` batches (0 for none)."""
+        if steps <= 0:
+            return 0.0
+        return epsilon(
+            self.noise_multiplier,
+            self.num_examples,
+            self.batch_size,
+            steps,
+            self.delta,
+            self.per_batch,
+        )
+
+    def within_budget(self, steps):
+        """Whether `steps` batches stay within `target_epsilon` (always,
+        without a target)."""
+        return self.target_epsilon is None or (
+            self.epsilon(steps) <= self.target_epsilon
+        )
+
+    def record(self, steps):
+        """The JSON-ready record of a training of `steps` batches, as
+        exports and model cards keep it."""
+        return {
+            "epsilon": self.epsilon(steps),
+            "steps": int(steps),
+            **dataclasses.asdict(self),
+            **ACCOUNTING,
+        }

@@ -120,17 +120,18 @@ RECIPES = {
 # the synthetic Sines 24 (0.017 against 0.059): pass --model=rgan there.
 
 
-def auto_model(numeric_windows):
+def auto_model(numeric_windows, private=False):
     """The model `--model=auto` trains: latent_gan for the data it learns
     (`numeric_windows`: fixed lengths, no labels, numeric columns without
-    gaps), rgan for the rest.
+    gaps), rgan for the rest and for `private` training (the latent GAN's
+    autoencoder reads real data without clipping).
 
     Example:
 
-    >>> auto_model(True), auto_model(False)
-    ('latent_gan', 'rgan')
+    >>> auto_model(True), auto_model(False), auto_model(True, private=True)
+    ('latent_gan', 'rgan', 'rgan')
     """
-    return "latent_gan" if numeric_windows else "rgan"
+    return "latent_gan" if numeric_windows and not private else "rgan"
 
 
 def resolve(model, options):
@@ -245,6 +246,8 @@ class FromRecipe:
         length_frequencies=None,
         schema=None,
         step_frequencies=None,
+        dp_l2_norm_clip=None,
+        dp_noise_multiplier=None,
         **options,
     ):
         """A compiled model of this class's measured recipe.
@@ -269,6 +272,8 @@ class FromRecipe:
             step_frequencies: with a `schema`, the data's mean encoded step
                 (`PreparedData.step_frequencies`), where the generator's
                 output heads start; None starts them at even odds.
+            dp_l2_norm_clip, dp_noise_multiplier: DP-SGD on the
+                discriminator, as in `compile()` (None: not private).
             **options: recipe options, e.g. `units=64`, `train_steps=4000`.
 
         Example:
@@ -303,6 +308,8 @@ class FromRecipe:
             **model.compile_options(options),
             steps_per_execution=steps_per_execution,
             jit_compile=jit_compile,
+            dp_l2_norm_clip=dp_l2_norm_clip,
+            dp_noise_multiplier=dp_noise_multiplier,
         )
         return model
 

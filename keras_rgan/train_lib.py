@@ -12,6 +12,7 @@ from keras_rgan import model_dir as model_dir_lib
 from keras_rgan import recipes
 from keras_rgan.callbacks import DivergenceGuard
 from keras_rgan.callbacks import KeepBestSamples
+from keras_rgan.callbacks import PrivacyBudget
 from keras_rgan.callbacks import TrainingDiverged
 from keras_rgan.config import TrainConfig
 from keras_rgan.data.prepared import prepare as prepare_data
@@ -21,6 +22,7 @@ from keras_rgan.models.crgan import CRGAN
 from keras_rgan.models.latent_gan import LatentGAN
 from keras_rgan.models.rgan import RGAN
 from keras_rgan.models.timegan import TimeGAN
+from keras_rgan.privacy import DpTraining
 
 MODELS = {
     "rgan": RGAN,
@@ -35,13 +37,15 @@ __all__ = ["TrainConfig", "TrainingDiverged", "prepare", "train"]
 @dataclasses.dataclass
 class Preparation:
     """Everything a run needs, made before any training: the config with
-    its epochs resolved, the prepared data, the compiled model and the
-    strategy it was built under."""
+    its epochs (and noise multiplier) resolved, the prepared data, the
+    compiled model, the strategy it was built under and, for private
+    training, its `DpTraining` plan."""
 
     config: TrainConfig
     data: object  # keras_rgan.data.prepared.PreparedData
     model: keras.Model
     strategy: tf.distribute.Strategy
+    privacy: DpTraining | None = None
 
 
 @dataclasses.dataclass
@@ -72,8 +76,10 @@ def num_epochs(epochs, train_steps, steps_per_epoch):
 
 def build_model(config, data, epochs):
     """The compiled GAN `config` names, from its recipe, for `data` (a
-    `PreparedData`: its scaler, labels and lengths) trained `epochs` epochs.
+    `PreparedData`: its scaler, labels and lengths) trained `epochs` epochs,
+    private if `config.privacy` says so (its noise multiplier resolved).
     """
+    private = config.privacy.enabled
     return MODELS[config.model.name].for_data(
         data,
         seed=config.run.seed,
@@ -81,6 +87,8 @@ def build_model(config, data, epochs):
             config.run.steps_per_execution, data.steps_per_epoch
         ),
         jit_compile=config.run.jit_compile,
+        dp_l2_norm_clip=config.privacy.dp_l2_norm_clip if private else None,
+        dp_noise_multiplier=config.privacy.dp_noise_multiplier,
         **{
             **config.recipe_options(),
             "train_steps": epochs * data.steps_per_epoch,
@@ -98,12 +106,15 @@ def prepare(config):
     if config.run.export_dir:
         check_export_options(config.run.export_dir, config.run.max_num_samples)
     data = prepare_data(config.data, config.run.seed)
+    private = config.privacy.enabled
     chosen_by_auto = config.model.name == "auto"
     if chosen_by_auto:
         # Resolved here: saved, exported and resumed as the model's name.
-        config = config.replace(model=recipes.auto_model(data.numeric_windows))
-    if config.run.model_dir:
-        model_dir_lib.check(config.run.model_dir, config.to_json())
+        config = config.replace(
+            model=recipes.auto_model(data.numeric_windows, private)
+        )
+    if private:
+        config = _private_run(config, data)
     try:
         recipe = recipes.resolve(config.model.name, config.recipe_options())
     except ValueError as error:
@@ -119,13 +130,72 @@ def prepare(config):
     )
     # epochs=None resolved here: saved, exported and resumed as a number.
     config = config.replace(epochs=epochs)
+    plan = None
+    if private:
+        plan = _privacy_plan(config, data, recipe, epochs)
+        # Resolved here too: a resume recomputes the same noise multiplier
+        # for the same planned steps, or the model_dir check names it.
+        config = config.replace(
+            dp_noise_multiplier=plan.noise_multiplier, dp_delta=plan.delta
+        )
+    if config.run.model_dir:
+        model_dir_lib.check(config.run.model_dir, config.to_json())
     keras.utils.set_random_seed(config.run.seed)
     if config.run.deterministic:
         # Same seed, same machine -> bit-identical weights and samples.
         tf.config.experimental.enable_op_determinism()
     with strategy.scope():
         model = build_model(config, data, epochs)
-    return Preparation(config, data, model, strategy)
+    return Preparation(config, data, model, strategy, plan)
+
+
+def _private_run(config, data):
+    """`config` for differentially private training (unrolled recurrences,
+    which per-sequence gradients need), or a `ValueError` naming what
+    private training cannot do with it."""
+    run = config.run
+    refusals = [
+        (
+            not data.train_in_memory,
+            "--stream (each batch is drawn from all "
+            "training sequences, which a stream does not hold)",
+        ),
+        (
+            run.select_every,
+            "--select_every (choosing the best epoch reads real training data)",
+        ),
+        (
+            run.strategy == "multi_worker",
+            "--strategy=multi_worker (each "
+            "worker would draw its own batches; use mirrored)",
+        ),
+        (
+            config.model.unroll == "off",
+            "--unroll=off (per-sequence gradients need unrolled recurrences)",
+        ),
+    ]
+    refused = [reason for refuse, reason in refusals if refuse]
+    if refused:
+        raise ValueError(
+            "Differentially private training cannot run with "
+            + "; ".join(refused)
+            + "."
+        )
+    return config.replace(unroll="on")
+
+
+def _privacy_plan(config, data, recipe, epochs):
+    settings = config.privacy
+    return DpTraining.planned(
+        num_examples=data.num_sequences,
+        batch_size=data.spec.batch_size,
+        steps=epochs * data.steps_per_epoch,
+        target_epsilon=settings.target_epsilon,
+        noise_multiplier=settings.dp_noise_multiplier,
+        l2_norm_clip=settings.dp_l2_norm_clip,
+        delta=settings.dp_delta,
+        per_batch=recipe.get("d_steps", 1),
+    )
 
 
 def train(config, callbacks=None, prepared=None):
@@ -157,10 +227,15 @@ def train(config, callbacks=None, prepared=None):
     """
     prepared = prepared or prepare(config)
     config, data, model = prepared.config, prepared.data, prepared.model
-    strategy = prepared.strategy
+    strategy, plan = prepared.strategy, prepared.privacy
     run = config.run
     selection = None
     callbacks = list(callbacks or []) + [DivergenceGuard()]
+    budget = plan and PrivacyBudget(
+        plan, data.steps_per_epoch, verbose=run.verbose != 0
+    )
+    if budget:
+        callbacks.append(budget)
     if run.select_every:
         selection = KeepBestSamples.for_data(
             data, run.select_every, run.seed, verbose=run.verbose != 0
@@ -175,7 +250,7 @@ def train(config, callbacks=None, prepared=None):
             write_logs=distribute.is_chief(strategy),
         )
     start = time.perf_counter()
-    history = _fit(model, data, run, callbacks, model_dir)
+    history = _fit(model, data, run, callbacks, model_dir, plan is not None)
     seconds = time.perf_counter() - start
     model_path = model_dir and model_dir_lib.save(model, model_dir)
     export_path = None
@@ -190,6 +265,9 @@ def train(config, callbacks=None, prepared=None):
                 "history": history.history,
                 "training_seconds": round(seconds, 1),
                 **({"selection": selection.metadata()} if selection else {}),
+                **(
+                    {"privacy": _privacy_record(budget, data)} if budget else {}
+                ),
             },
         )
     return TrainResult(
@@ -203,10 +281,19 @@ def train(config, callbacks=None, prepared=None):
     )
 
 
-def _fit(model, data, run, callbacks, model_dir):
+def _privacy_record(budget, data):
+    """The export's privacy record: the budget spent, and whether the
+    scaler's bounds are public (`value_bounds`) or read from the data."""
+    return {
+        **budget.record(),
+        "public_bounds": data.spec.value_bounds is not None,
+    }
+
+
+def _fit(model, data, run, callbacks, model_dir, sampled):
     try:
         return model.fit(
-            data.dataset(),
+            data.dataset(sampled=sampled),
             epochs=run.epochs,
             callbacks=callbacks,
             shuffle=False,

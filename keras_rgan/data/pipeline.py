@@ -14,6 +14,7 @@ def make_dataset(
     labels=None,
     lengths=None,
     attributes=None,
+    sampled_steps=None,
 ):
     """Builds a shuffled, batched, prefetched `tf.data.Dataset` of sequences.
 
@@ -77,12 +78,33 @@ def make_dataset(
         if not isinstance(x, dict):
             x = {"sequences": x}
         x["attributes"] = np.asarray(attributes, np.float32)
-    dataset = tf.data.Dataset.from_tensor_slices(
-        x if labels is None else (x, labels.astype("int32"))
-    )
+    elements = x if labels is None else (x, labels.astype("int32"))
+    if sampled_steps is not None:
+        return _sampled_batches(
+            elements, count, batch_size, sampled_steps, seed
+        )
+    dataset = tf.data.Dataset.from_tensor_slices(elements)
     if shuffle:
         dataset = dataset.shuffle(
             count, seed=seed, reshuffle_each_iteration=True
         )
     dataset = dataset.batch(batch_size, drop_remainder=True)
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def _sampled_batches(elements, count, batch_size, steps, seed):
+    """`steps` batches of `batch_size` of the `count` rows of `elements`,
+    each a fresh uniform draw without replacement."""
+    if steps < 1:
+        raise ValueError(f"sampled_steps must be positive, got {steps}.")
+    tensors = tf.nest.map_structure(tf.constant, elements)
+
+    def batch(draw_seed):
+        keys = tf.random.stateless_uniform(
+            [count], seed=tf.stack([draw_seed, tf.constant(0, tf.int64)])
+        )
+        rows = tf.math.top_k(keys, k=batch_size, sorted=False).indices
+        return tf.nest.map_structure(lambda t: tf.gather(t, rows), tensors)
+
+    dataset = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
+    return dataset.take(steps).map(batch).prefetch(tf.data.AUTOTUNE)

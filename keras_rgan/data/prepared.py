@@ -48,7 +48,7 @@ class PreparedData:
     num_sequences: int
     steps_per_epoch: int
     train_in_memory: bool
-    make_batches: Callable[[], tf.data.Dataset]
+    make_batches: Callable[..., tf.data.Dataset]
 
     @property
     def feature_names(self):
@@ -77,10 +77,20 @@ class PreparedData:
             and (self.schema is None or self.schema.numeric_only)
         )
 
-    def dataset(self):
+    def dataset(self, sampled=False):
         """One epoch of scaled, shuffled, batched training data: a finite
-        dataset of `steps_per_epoch` batches."""
-        return self.make_batches()
+        dataset of `steps_per_epoch` batches; with `sampled`, each batch a
+        fresh draw without replacement from all training sequences (for
+        differentially private training), in memory only."""
+        if not sampled:
+            return self.make_batches()
+        if not self.train_in_memory:
+            raise ValueError(
+                "Differentially private training draws each batch from all "
+                "training sequences, which --stream does not hold: load the "
+                "data without --stream."
+            )
+        return self.make_batches(sampled_steps=self.steps_per_epoch)
 
     def length_frequencies(self):
         """How often each length `1..seq_len` occurs among the training
@@ -191,13 +201,14 @@ def prepare(spec, seed=0, frame=None):
         return _prepare_stream(spec, seed)
     train, held_out = load_split(spec, seed, frame)
     _check_batches(spec, len(train.sequences))
-    scaler = MinMaxScaler().fit(train.valid_steps())
+    steps = train.valid_steps()
+    scaler = _scaler(spec, steps.shape[-1]) or MinMaxScaler().fit(steps)
     scaled = train.encoded(scaler)
     if train.static is not None and train.static.numeric:
         train.schema.fit_attributes(train.static.values)
     attributes = train.encoded_attributes()
 
-    def batches():
+    def batches(sampled_steps=None):
         return make_dataset(
             scaled,
             spec.batch_size,
@@ -205,6 +216,7 @@ def prepare(spec, seed=0, frame=None):
             labels=train.labels,
             lengths=train.lengths,
             attributes=attributes,
+            sampled_steps=sampled_steps,
         )
 
     return PreparedData(
@@ -257,6 +269,23 @@ def from_dataframe(frame, seq_len=24, seed=0, categorical=None, **options):
     return prepare(spec, seed, frame=frame)
 
 
+def _scaler(spec, num_features):
+    """The scaler of `spec.value_bounds` for `num_features` numeric
+    features, or None without bounds."""
+    bounds = spec.value_bounds
+    if bounds is None:
+        return None
+    if len(bounds) == 2:
+        bounds = bounds * num_features
+    if len(bounds) != 2 * num_features:
+        raise ValueError(
+            f"value_bounds gives {len(bounds) // 2} LOW,HIGH pairs for "
+            f"{num_features} numeric features: give one pair, or one per "
+            "feature."
+        )
+    return MinMaxScaler(bounds[::2], bounds[1::2])
+
+
 def _check_batches(spec, num_train):
     if num_train < spec.batch_size:
         raise ValueError(
@@ -287,7 +316,9 @@ def _prepare_stream(spec, seed):
     stats = streaming.series_statistics(
         path, spec.columns, num_rows=plan.train_rows, file_format=kind
     )
-    scaler = MinMaxScaler(stats.data_min.tolist(), stats.data_max.tolist())
+    scaler = _scaler(spec, len(stats.feature_names)) or MinMaxScaler(
+        stats.data_min.tolist(), stats.data_max.tolist()
+    )
     steps = plan.train_windows // spec.batch_size
 
     def windows(batch_size, scale, shuffle_buffer):

@@ -97,6 +97,14 @@ class DataSpec(OptionGroup):
     shuffle_buffer: int = option(
         10_000, "Windows held for shuffling with --stream."
     )
+    value_bounds: list[float] | None = option(
+        None,
+        "Public bounds of the numeric features' values, scaled to [0, 1] "
+        "instead of with the training data's minimum and maximum: LOW,HIGH "
+        "for every feature, or LOW1,HIGH1,LOW2,HIGH2,... per feature. For "
+        "differentially private training, whose guarantee does not cover "
+        "bounds read from the data.",
+    )
 
     def check(self):
         for name in ("batch_size", "shuffle_buffer"):
@@ -105,6 +113,16 @@ class DataSpec(OptionGroup):
                     f"{name} must be a positive integer, got "
                     f"{getattr(self, name)}."
                 )
+        bounds = self.value_bounds
+        if bounds is not None and (
+            len(bounds) < 2
+            or len(bounds) % 2
+            or any(low >= high for low, high in zip(bounds[::2], bounds[1::2]))
+        ):
+            raise ValueError(
+                "value_bounds must be pairs LOW,HIGH with LOW below HIGH, "
+                f"got {bounds!r}."
+            )
 
     @classmethod
     def from_record(cls, record):
