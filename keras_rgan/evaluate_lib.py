@@ -197,7 +197,9 @@ def _format_table(scores):
         if attack is None:
             continue
         if "skipped" in attack:
-            rows.append((f"membership attack, {name}", attack["skipped"]))
+            rows.append(
+                (f"membership attack, {name}", f"skipped: {attack['skipped']}")
+            )
             continue
         rows += [
             (f"membership attack, {name}: AUC (0.5 chance)", attack["auc"]),

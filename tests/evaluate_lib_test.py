@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import shutil
 
 import numpy as np
@@ -315,4 +316,44 @@ def test_unknown_categories_at_evaluation_are_named():
         evaluate_lib._check_categories(learned, data)
     evaluate_lib._check_categories(
         learned, keras_rgan.data.TableSchema(["x"], [["state", ["on", "off"]]])
+    )
+
+
+def test_discriminator_attack_states_why_it_is_skipped():
+    """A discriminator reading an input the real data lacks is skipped
+    with the reason, in scores.json and the table, not silently."""
+    import tensorflow as tf
+
+    class Signature:
+        structured_input_signature = (
+            (),
+            {
+                "sequences": tf.TensorSpec((None, 4, 1), tf.float32),
+                "labels": tf.TensorSpec((None,), tf.int32),
+            },
+        )
+
+    data = keras_rgan.data.SequenceData(np.zeros((3, 4, 1)), ["x"])
+    reason = evaluate_lib._discriminator_inputs(Signature, data, {})
+    assert reason == "the discriminator reads 'labels', which the data lacks"
+    data.labels = np.arange(3)
+    inputs = evaluate_lib._discriminator_inputs(Signature, data, {})
+    assert inputs["labels"].dtype == np.int32
+    assert inputs["sequences"].dtype == np.float32
+    scores = {
+        "discriminative_runs": [0.1],
+        "discriminative": 0.1,
+        "discriminative_std": 0.0,
+        "discriminative_floor_sizes": 1,
+        "discriminative_floor": 0.0,
+        "mmd": {"mmd2": 0.0},
+        "diversity": {"diversity_ratio": 1, "coverage": 1, "collapsed": 0},
+        "membership_discriminator": {"skipped": reason},
+        "privacy": {"differentially_private": False},
+    }
+    table = evaluate_lib._format_table(scores)
+    assert re.search(
+        r"membership attack, discriminator logit +skipped: the discriminator "
+        "reads 'labels'",
+        table,
     )
