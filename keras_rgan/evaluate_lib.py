@@ -15,6 +15,7 @@ from keras_rgan.data.schema import TableSchema
 from keras_rgan.data.spec import DataSpec
 from keras_rgan.evaluation.discriminative import DEFAULT_RUNS
 from keras_rgan.export import read_metadata
+from keras_rgan.model_card import privacy_statement
 
 SCORES_FILE = "scores.json"
 
@@ -189,6 +190,35 @@ def _format_table(scores):
             ),
             ("memorised", scores["memorisation"]["memorised"]),
         ]
+    for name, key in (
+        ("distance to synthetic", "membership_distance"),
+        ("discriminator logit", "membership_discriminator"),
+    ):
+        attack = scores.get(key)
+        if attack is None:
+            continue
+        if "skipped" in attack:
+            rows.append(
+                (f"membership attack, {name}", f"skipped: {attack['skipped']}")
+            )
+            continue
+        rows += [
+            (f"membership attack, {name}: AUC (0.5 chance)", attack["auc"]),
+            (
+                f"membership attack, {name}: TPR at 1% FPR",
+                attack["tpr_at_1pct_fpr"],
+            ),
+        ]
+    if "privacy" in scores:
+        privacy = scores["privacy"]
+        rows.append(
+            (
+                "differential privacy",
+                privacy_statement(
+                    privacy if privacy["differentially_private"] else None
+                ),
+            )
+        )
     width = max(len(name) for name, _ in rows)
     lines = []
     for name, value in rows:
@@ -197,6 +227,16 @@ def _format_table(scores):
         text = f"{value:.4f}" if isinstance(value, float) else str(value)
         lines.append(f"{name:<{width}}  {text}")
     return "\n".join(lines)
+
+
+def _privacy(metadata):
+    """What scores.json says of the export's privacy: its DP-SGD record
+    (`metadata["privacy"]`: epsilon, delta, accountant...) or that it has
+    none."""
+    record = metadata.get("privacy")
+    if not record:
+        return {"differentially_private": False}
+    return {"differentially_private": True, **record}
 
 
 @dataclasses.dataclass
@@ -429,7 +469,60 @@ def _scores(config, train_data, held_out_data, synthetic, scaler):
         scores["memorisation"] = evaluation.memorisation_check(
             train, held_out, synthetic.sequences, **common
         )
+        # Members: the training sequences; non-members: the held-out ones.
+        scores["membership_distance"] = evaluation.distance_attack(
+            train, held_out, synthetic.sequences, **common
+        )
     return scores
+
+
+def _discriminator_inputs(signature, data, columns):
+    """The `discriminate` signature's inputs for real `data` (its
+    sequences, labels, lengths and table `columns`), as arrays of the
+    signature's dtypes; or a string naming the input the data lacks."""
+    available = {
+        "sequences": data.sequences,
+        "labels": data.labels,
+        "lengths": data.lengths,
+        **columns,
+    }
+    inputs = {}
+    for name, spec in signature.structured_input_signature[1].items():
+        if available.get(name) is None:
+            return f"the discriminator reads {name!r}, which the data lacks"
+        inputs[name] = np.asarray(available[name]).astype(
+            spec.dtype.as_numpy_dtype
+        )
+    return inputs
+
+
+def _membership_discriminator(
+    config, loaded, schema, train_data, held_out_data
+):
+    """The discriminator attack (`evaluation.discriminator_attack`) with
+    the export's `discriminate` signature: members are the training
+    sequences, non-members the held-out ones, each with the labels,
+    lengths and table columns (`schema`) the signature reads."""
+    discriminate = loaded.signatures["discriminate"]
+    members, non_members = (
+        _discriminator_inputs(
+            discriminate,
+            data,
+            {} if schema is None else _real_columns(schema, data),
+        )
+        for data in (train_data, held_out_data)
+    )
+    for inputs in (members, non_members):
+        if isinstance(inputs, str):
+            return {"skipped": inputs}
+
+    def logit_fn(batch):
+        tensors = {name: tf.constant(value) for name, value in batch.items()}
+        return discriminate(**tensors)["logits"]
+
+    return evaluation.discriminator_attack(
+        members, non_members, logit_fn, seed=config.seed
+    )
 
 
 def _saliency(
@@ -478,7 +571,9 @@ def evaluate(config):
     Writes into `output_dir`: `scores.json`, `embeddings.png` (PCA, t-SNE),
     `sequences.png`, `saliency.png` and `saliency.npz` (integrated gradients
     of the discriminator for real and generated sequences) and, when the
-    export records its training history, `history.png`.
+    export records its training history, `history.png`. The scores include
+    two membership-inference attacks (training against held-out sequences)
+    and the export's differential-privacy record, if it has one.
 
     Returns:
         A tuple `(scores, table)`: the scores dict and a printable table.
@@ -529,8 +624,13 @@ def evaluate(config):
         "num_held_out": len(held_out_data.sequences),
         "num_samples": num_samples,
         "seed": config.seed,
+        "privacy": _privacy(metadata),
         **_scores(config, *scored, scores_scaler),
     }
+    if "membership_distance" in scores:
+        scores["membership_discriminator"] = _membership_discriminator(
+            config, loaded, schema, train_data, held_out_data
+        )
     os.makedirs(config.output_dir, exist_ok=True)
     out = lambda name: os.path.join(config.output_dir, name)  # noqa: E731
     names = metadata.get("feature_names")

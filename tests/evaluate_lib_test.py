@@ -1,5 +1,7 @@
 import json
 import os
+import re
+import shutil
 
 import numpy as np
 import pytest
@@ -79,9 +81,57 @@ def test_evaluate_writes_scores_and_plots(export, tmp_path):
     assert "discriminative score (mean of 2" in table
     assert "real half vs real half" in table
     assert "marginal score (TSGBench's MDD)" in table
+    # Membership attacks: training windows against held-out ones, as many
+    # of each (the held-out 10% of Stocks' windows).
+    for key in ("membership_distance", "membership_discriminator"):
+        attack = scores[key]
+        assert attack["members"] == attack["non_members"]
+        assert attack["non_members"] == scores["num_held_out"]
+        assert 0.0 <= attack["auc"] <= 1.0
+        assert 0.0 <= attack["tpr_at_1pct_fpr"] <= 1.0
+    assert "membership attack, distance to synthetic: AUC" in table
+    assert "membership attack, discriminator logit: TPR at 1% FPR" in table
+    assert scores["privacy"] == {"differentially_private": False}
+    assert "differential privacy" in table and "not trained with DP" in table
     # A second run into the same folder is refused; nothing is overwritten.
     with pytest.raises(ValueError, match="already holds scores.json"):
         evaluate_lib.evaluate(config)
+
+
+def test_evaluate_prints_the_privacy_record(export, tmp_path):
+    """An export trained with DP-SGD records its guarantee; evaluate
+    prints it and keeps it in scores.json."""
+    private = str(tmp_path / "private")
+    shutil.copytree(export, private)
+    path = os.path.join(private, "assets.extra", "keras_rgan.json")
+    with open(path) as f:
+        metadata = json.load(f)
+    record = {
+        "epsilon": 2.9712,
+        "delta": 3.9e-05,
+        "accountant": "rdp",
+        "noise_multiplier": 1.1,
+        "l2_norm_clip": 1.0,
+        "steps": 500,
+    }
+    with open(path, "w") as f:
+        json.dump({**metadata, "privacy": record}, f)
+    scores, table = evaluate_lib.evaluate(
+        evaluate_lib.EvaluateConfig(
+            saved_model=private,
+            output_dir=str(tmp_path / "out"),
+            num_samples=100,
+            saliency_samples=4,
+            score_runs=1,
+            predictive=False,
+            context_fid_iterations=0,
+            classifier_steps=20,
+        )
+    )
+    assert scores["privacy"] == {"differentially_private": True, **record}
+    assert "(2.97, 3.9e-05)-differentially private (rdp)." in table
+    with open(tmp_path / "out" / "scores.json") as f:
+        assert json.load(f)["privacy"]["epsilon"] == 2.9712
 
 
 @pytest.mark.parametrize(
@@ -199,6 +249,9 @@ def test_evaluate_handles_every_kind_of_export(kind, tmp_path):
     assert ("context_fid" in scores) == (kind != "variable_length")
     if kind != "variable_length":
         assert np.isfinite(scores["context_fid"]) and scores["context_fid"] >= 0
+    # The discriminator attack feeds the lengths and labels it reads.
+    attack = scores["membership_discriminator"]
+    assert 0.0 <= attack["auc"] <= 1.0 and attack["members"] == 15
     saliency = np.load(tmp_path / "out" / "saliency.npz")
     assert saliency["synthetic"].shape == (4, 8, 2)
     assert np.isfinite(saliency["synthetic"]).all()
@@ -245,6 +298,10 @@ def test_evaluate_scores_a_table_on_observed_values(tmp_path):
     )
     assert 0.0 <= scores["discriminative"] <= 0.5
     assert "mmd" in scores and "memorisation" in scores
+    # The discriminator attack feeds the categories, observed flags,
+    # attributes and labels the table's discriminator reads.
+    for key in ("membership_distance", "membership_discriminator"):
+        assert 0.0 <= scores[key]["auc"] <= 1.0
     saliency = np.load(os.path.join(out, "saliency.npz"))
     assert saliency["real"].shape == (4, 8, 1)
     assert os.path.getsize(os.path.join(out, "sequences.png")) > 1000
@@ -259,4 +316,44 @@ def test_unknown_categories_at_evaluation_are_named():
         evaluate_lib._check_categories(learned, data)
     evaluate_lib._check_categories(
         learned, keras_rgan.data.TableSchema(["x"], [["state", ["on", "off"]]])
+    )
+
+
+def test_discriminator_attack_states_why_it_is_skipped():
+    """A discriminator reading an input the real data lacks is skipped
+    with the reason, in scores.json and the table, not silently."""
+    import tensorflow as tf
+
+    class Signature:
+        structured_input_signature = (
+            (),
+            {
+                "sequences": tf.TensorSpec((None, 4, 1), tf.float32),
+                "labels": tf.TensorSpec((None,), tf.int32),
+            },
+        )
+
+    data = keras_rgan.data.SequenceData(np.zeros((3, 4, 1)), ["x"])
+    reason = evaluate_lib._discriminator_inputs(Signature, data, {})
+    assert reason == "the discriminator reads 'labels', which the data lacks"
+    data.labels = np.arange(3)
+    inputs = evaluate_lib._discriminator_inputs(Signature, data, {})
+    assert inputs["labels"].dtype == np.int32
+    assert inputs["sequences"].dtype == np.float32
+    scores = {
+        "discriminative_runs": [0.1],
+        "discriminative": 0.1,
+        "discriminative_std": 0.0,
+        "discriminative_floor_sizes": 1,
+        "discriminative_floor": 0.0,
+        "mmd": {"mmd2": 0.0},
+        "diversity": {"diversity_ratio": 1, "coverage": 1, "collapsed": 0},
+        "membership_discriminator": {"skipped": reason},
+        "privacy": {"differentially_private": False},
+    }
+    table = evaluate_lib._format_table(scores)
+    assert re.search(
+        r"membership attack, discriminator logit +skipped: the discriminator "
+        "reads 'labels'",
+        table,
     )

@@ -13,7 +13,8 @@ from keras_rgan.data.scaling import MinMaxScaler
 from keras_rgan.data.sources import SequenceData
 from keras_rgan.data.sources import load_sequences
 from keras_rgan.data.spec import DataSpec
-from keras_rgan.data.splits import holdout_split
+from keras_rgan.data.splits import as_slice
+from keras_rgan.data.splits import holdout_index
 from keras_rgan.data.windowing import step_mask
 
 
@@ -132,8 +133,9 @@ class PreparedData:
 def load_split(spec, seed=0, frame=None):
     """The `(train, held_out)` `SequenceData` of `spec`, in original units.
 
-    The last `holdout_fraction` of the sequences is held out (for windows of
-    one series, with the windows that overlap it dropped too) and never
+    The last `holdout_fraction` of the sequences is held out, or that share
+    in `holdout_blocks` blocks spread through the data (for windows of one
+    series, with the windows that overlap them dropped too), and never
     trained on; evaluation rebuilds the same split from an export's record.
 
     Example:
@@ -171,13 +173,13 @@ def load_split(spec, seed=0, frame=None):
         data.schema is not None and not spec.id_column
     )
     overlap = -(-(spec.seq_len - 1) // spec.stride) if one_series else 0
-    train, held_out = holdout_split(
-        data.sequences, spec.holdout_fraction, overlap
+    train, held_out = holdout_index(
+        len(data.sequences),
+        spec.holdout_fraction,
+        overlap,
+        spec.holdout_blocks,
     )
-    return (
-        data.subset(slice(0, len(train))),
-        data.subset(slice(len(data.sequences) - len(held_out), None)),
-    )
+    return data.subset(as_slice(train)), data.subset(as_slice(held_out))
 
 
 def prepare(spec, seed=0, frame=None):

@@ -54,7 +54,7 @@ class SequenceData:
 
     def subset(self, index):
         """The sequences (with labels, lengths, codes and observed flags)
-        at `index` (a slice)."""
+        at `index` (a slice or an array of indices)."""
         pick = lambda a: None if a is None else a[index]  # noqa: E731
         return SequenceData(
             self.sequences[index],

@@ -65,6 +65,14 @@ class DataSpec(OptionGroup):
         "Share of the data held out from training (for the memorisation "
         "check).",
     )
+    holdout_blocks: int = option(
+        1,
+        "Blocks the held-out share is cut into, spread evenly through the "
+        "data (1: the last sequences). For windows of one series, the "
+        "windows overlapping each block are dropped from training; several "
+        "blocks keep a trending series' held-out windows at the levels "
+        "training sees (for the membership attacks).",
+    )
     conditional: bool = option(
         False,
         "Label-conditional training (RCGAN) on a labelled data set "
@@ -107,7 +115,7 @@ class DataSpec(OptionGroup):
     )
 
     def check(self):
-        for name in ("batch_size", "shuffle_buffer"):
+        for name in ("batch_size", "shuffle_buffer", "holdout_blocks"):
             if getattr(self, name) < 1:
                 raise ValueError(
                     f"{name} must be a positive integer, got "
@@ -122,6 +130,11 @@ class DataSpec(OptionGroup):
             raise ValueError(
                 "value_bounds must be pairs LOW,HIGH with LOW below HIGH, "
                 f"got {bounds!r}."
+            )
+        if self.stream and self.holdout_blocks != 1:
+            raise ValueError(
+                "--stream holds out the last rows of the series: "
+                f"holdout_blocks must be 1, got {self.holdout_blocks}."
             )
 
     @classmethod

@@ -5,6 +5,9 @@ from keras_rgan.evaluation.context_fid import train_ts2vec_encoder
 from keras_rgan.evaluation.discriminative import discriminative_score
 from keras_rgan.evaluation.discriminative import discriminative_scores
 from keras_rgan.evaluation.diversity import diversity_check
+from keras_rgan.evaluation.membership import attack_metrics
+from keras_rgan.evaluation.membership import discriminator_attack
+from keras_rgan.evaluation.membership import distance_attack
 from keras_rgan.evaluation.memorisation import memorisation_check
 from keras_rgan.evaluation.mmd import mmd_rbf
 from keras_rgan.evaluation.plots import plot_embeddings
@@ -28,6 +31,9 @@ __all__ = [
     "discriminative_scores",
     "diversity_check",
     "memorisation_check",
+    "attack_metrics",
+    "distance_attack",
+    "discriminator_attack",
     "mmd_rbf",
     "plot_embeddings",
     "plot_history",
