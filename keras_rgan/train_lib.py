@@ -125,9 +125,10 @@ def prepare(config):
             f"{data.spec.seq_len} steps x {data.num_features} features, and "
             f"{error} Name the model with --model."
         ) from None
-    epochs = num_epochs(
-        config.run.epochs, recipe["train_steps"], data.steps_per_epoch
-    )
+    train_steps = recipe["train_steps"]
+    if private:
+        train_steps = recipes.PRIVATE["train_steps"]
+    epochs = num_epochs(config.run.epochs, train_steps, data.steps_per_epoch)
     # epochs=None resolved here: saved, exported and resumed as a number.
     config = config.replace(epochs=epochs)
     plan = None
@@ -151,8 +152,9 @@ def prepare(config):
 
 def _private_run(config, data):
     """`config` for differentially private training (unrolled recurrences,
-    which per-sequence gradients need), or a `ValueError` naming what
-    private training cannot do with it."""
+    which per-sequence gradients need, and `recipes.PRIVATE`'s critic
+    updates unless given), or a `ValueError` naming what private training
+    cannot do with it."""
     run = config.run
     refusals = [
         (
@@ -181,7 +183,12 @@ def _private_run(config, data):
             + "; ".join(refused)
             + "."
         )
-    return config.replace(unroll="on")
+    private = {"unroll": "on"}
+    if config.optimization.d_steps is None and "d_steps" in recipes.RECIPES.get(
+        config.model.name, {}
+    ):
+        private["d_steps"] = recipes.PRIVATE["d_steps"]
+    return config.replace(**private)
 
 
 def _privacy_plan(config, data, recipe, epochs):

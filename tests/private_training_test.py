@@ -205,3 +205,14 @@ def test_stream_is_refused_for_private_training(tmp_path):
                 dataset=f"csv:{path}", stream=True, target_epsilon=3.0, epochs=1
             )
         )
+
+
+def test_private_defaults_train_fewer_steps_of_one_critic_update():
+    prepared = train_lib.prepare(_config(target_epsilon=3.0, d_steps=None))
+    config = prepared.config
+    assert config.optimization.d_steps == 1 and prepared.model.d_steps == 1
+    assert config.run.epochs == round(2000 / STEPS_PER_EPOCH)
+    assert prepared.privacy.per_batch == 1
+    usual = train_lib.prepare(_config(d_steps=None, model="rgan")).config
+    assert usual.optimization.d_steps is None  # the recipe's 5
+    assert usual.run.epochs == round(8400 / STEPS_PER_EPOCH)
