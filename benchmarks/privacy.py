@@ -39,6 +39,7 @@ SETS = {
     "sines": {"dataset": "sines"},
     "stocks": {"dataset": "stocks", "holdout_blocks": 4},
 }
+PRIVATE_RECIPE = "private recipe"
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 _SETS = flags.DEFINE_list("sets", ["sines", "stocks"], "Data sets.")
@@ -51,6 +52,15 @@ _SCORE_RUNS = flags.DEFINE_integer(
 )
 _STEP_COST = flags.DEFINE_bool(
     "step_cost", False, "Time private against usual train steps."
+)
+_OPTIONS = flags.DEFINE_string(
+    "options",
+    "{}",
+    "JSON object of train options over the private recipe, for every row "
+    '(e.g. {"d_steps": 5}); name the rows with --variant.',
+)
+_VARIANT = flags.DEFINE_string(
+    "variant", PRIVATE_RECIPE, "Row name of --options."
 )
 _OUTPUT = flags.DEFINE_string(
     "output", os.path.join(RESULTS, "privacy.jsonl"), "JSON-lines file."
@@ -65,6 +75,7 @@ def run(set_name, target_epsilon, seed, work_dir):
     # Without DP, the private recipe's step count and critic updates, so
     # the rows differ only in DP.
     same_recipe = {} if private else {"d_steps": recipes.PRIVATE["d_steps"]}
+    options = json.loads(_OPTIONS.value)
     config = train_lib.TrainConfig.from_options(
         **SETS[set_name],
         model="rgan",
@@ -73,10 +84,10 @@ def run(set_name, target_epsilon, seed, work_dir):
         verbose=0,
         export_dir=os.path.join(work_dir, "export"),
         **private,
-        **same_recipe,
+        **{**same_recipe, **options},
     )
     prepared = train_lib.prepare(config)
-    if not private:
+    if not private and "epochs" not in options:
         steps_per_epoch = prepared.data.steps_per_epoch
         epochs = train_lib.num_epochs(
             None, recipes.PRIVATE["train_steps"], steps_per_epoch
@@ -95,6 +106,9 @@ def run(set_name, target_epsilon, seed, work_dir):
     plan = prepared.privacy
     return {
         "set": set_name,
+        "variant": _VARIANT.value,
+        "options": options,
+        "d_steps": result.model.d_steps,
         "target_epsilon": target_epsilon,
         "seed": seed,
         "train_shape": list(prepared.data.train.sequences.shape),
@@ -185,16 +199,17 @@ def write_markdown(rows, path):
         "share neither days nor price levels. One seed per row; times as "
         "measured on the machine named below, other jobs sharing its CPU.",
         "",
-        "| data | epsilon (target) | delta | noise multiplier | steps | "
-        "train min | disc. | pred. | attack AUC: distance | TPR@1%FPR | "
-        "attack AUC: discriminator | TPR@1%FPR |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| data | recipe | epsilon (target) | delta | noise multiplier | "
+        "steps x critic updates | train min | disc. | pred. | attack AUC: "
+        "distance | TPR@1%FPR | attack AUC: discriminator | TPR@1%FPR |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     order = {None: 0}
     for row in sorted(
         runs,
         key=lambda r: (
             r["set"],
+            r.get("variant", PRIVATE_RECIPE),
             order.get(r["target_epsilon"], 1),
             -(r["target_epsilon"] or 0),
         ),
@@ -215,8 +230,10 @@ def write_markdown(rows, path):
             s["membership_discriminator"],
         )
         lines.append(
-            f"| {row['set']} | {epsilon} | {delta} | {noise} | "
-            f"{row['steps']:,} | {row['train_seconds'] / 60:.1f} | "
+            f"| {row['set']} | {row.get('variant', PRIVATE_RECIPE)} | "
+            f"{epsilon} | {delta} | {noise} | "
+            f"{row['steps']:,} x {row.get('d_steps', 1)} | "
+            f"{row['train_seconds'] / 60:.1f} | "
             f"{s['discriminative']:.3f} | {s['predictive']:.4f} | "
             + " | ".join(
                 _cell(attack, key)

@@ -142,17 +142,19 @@ def define_flags(groups, flag_values):
 
 
 def values_of(defined):
-    """`{flag name: value}` of `define_flags`'s flags, lists of integers
+    """`{flag name: value}` of `define_flags`'s flags, lists of numbers
     parsed (a `ValueError` names a flag that does not parse)."""
     values = {}
     for name, (cls, field, holder) in defined.items():
         value = holder.value
-        if list[int] in field_kinds(cls, field) and value is not None:
-            try:
-                value = [int(v) for v in value]
-            except ValueError:
-                raise ValueError(
-                    f"--{name} must be integers, got {value}."
-                ) from None
+        kinds = field_kinds(cls, field)
+        for number, plural in ((int, "integers"), (float, "numbers")):
+            if list[number] in kinds and value is not None:
+                try:
+                    value = [number(v) for v in value]
+                except ValueError:
+                    raise ValueError(
+                        f"--{name} must be {plural}, got {value}."
+                    ) from None
         values[name] = value
     return values

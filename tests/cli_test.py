@@ -148,6 +148,16 @@ def bad_inputs(tmp_path):
             "condition_steps must be in [0, seq_len=24)",
         ),
         (["train", "--dense_units=a,b"], "--dense_units must be integers"),
+        (["train", "--value_bounds=a,b"], "--value_bounds must be numbers"),
+        (["train", "--value_bounds=1,0"], "value_bounds must be pairs"),
+        (
+            ["train", "--target_epsilon=0"],
+            "target_epsilon must be a number above 0",
+        ),
+        (
+            ["train", "--target_epsilon=3", "--model=timegan"],
+            "supervised phases",
+        ),
         (
             ["train", "--dataset=csv:TMP/short.csv", "--id_column=zzz"],
             "The id column 'zzz' is not in",
