@@ -1,8 +1,9 @@
 """The privacy-utility table: what differentially private training costs.
 
 Each row is `keras-rgan train` (through `train_lib`) of RGAN with the
-private recipe (one discriminator update per step, `recipes.PRIVATE`) at a
-target epsilon, or the same recipe without DP, scored by `keras-rgan
+private defaults (the recipe for `recipes.PRIVATE_TRAIN_STEPS` steps; a
+row's `--options` change it, e.g. one critic update a step) at a target
+epsilon, or the same without DP, scored by `keras-rgan
 evaluate` (`evaluate_lib`): discriminative and predictive scores, and the
 two membership-inference attacks (training sequences against held-out
 ones). Stocks holds out 4 blocks spread through the series
@@ -39,7 +40,7 @@ SETS = {
     "sines": {"dataset": "sines"},
     "stocks": {"dataset": "stocks", "holdout_blocks": 4},
 }
-PRIVATE_RECIPE = "private recipe"
+PRIVATE_RECIPE = "private defaults"
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 _SETS = flags.DEFINE_list("sets", ["sines", "stocks"], "Data sets.")
@@ -72,9 +73,8 @@ def run(set_name, target_epsilon, seed, work_dir):
     private = (
         {} if target_epsilon is None else {"target_epsilon": target_epsilon}
     )
-    # Without DP, the private recipe's step count and critic updates, so
-    # the rows differ only in DP.
-    same_recipe = {} if private else {"d_steps": recipes.PRIVATE["d_steps"]}
+    # Without DP, the private recipe's step count, so the rows differ only
+    # in DP.
     options = json.loads(_OPTIONS.value)
     config = train_lib.TrainConfig.from_options(
         **SETS[set_name],
@@ -84,13 +84,13 @@ def run(set_name, target_epsilon, seed, work_dir):
         verbose=0,
         export_dir=os.path.join(work_dir, "export"),
         **private,
-        **{**same_recipe, **options},
+        **options,
     )
     prepared = train_lib.prepare(config)
     if not private and "epochs" not in options:
         steps_per_epoch = prepared.data.steps_per_epoch
         epochs = train_lib.num_epochs(
-            None, recipes.PRIVATE["train_steps"], steps_per_epoch
+            None, recipes.PRIVATE_TRAIN_STEPS, steps_per_epoch
         )
         prepared = train_lib.prepare(config.replace(epochs=epochs))
     result = train_lib.train(config, prepared=prepared)
@@ -186,9 +186,10 @@ def write_markdown(rows, path):
     lines = [
         "# Privacy and utility (measured by benchmarks/privacy.py)",
         "",
-        "RGAN with the private recipe (one discriminator update per step, "
-        f"{recipes.PRIVATE['train_steps']:,} steps of 128, unrolled) at each "
-        "target epsilon, and the same recipe without DP. Delta is "
+        "RGAN with the private defaults (RGAN's recipe for "
+        f"{recipes.PRIVATE_TRAIN_STEPS:,} steps of 128, unrolled; rows "
+        "named otherwise change one option) at each target epsilon, and "
+        "the same without DP. Delta is "
         "1/n^1.1 for n training sequences. Discriminative score: mean of "
         "the classifiers' runs (lower is better; the floor of real against "
         "real is in the quality table); predictive: train on synthetic, "

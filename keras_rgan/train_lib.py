@@ -127,7 +127,7 @@ def prepare(config):
         ) from None
     train_steps = recipe["train_steps"]
     if private:
-        train_steps = recipes.PRIVATE["train_steps"]
+        train_steps = recipes.PRIVATE_TRAIN_STEPS
     epochs = num_epochs(config.run.epochs, train_steps, data.steps_per_epoch)
     # epochs=None resolved here: saved, exported and resumed as a number.
     config = config.replace(epochs=epochs)
@@ -152,9 +152,8 @@ def prepare(config):
 
 def _private_run(config, data):
     """`config` for differentially private training (unrolled recurrences,
-    which per-sequence gradients need, and `recipes.PRIVATE`'s critic
-    updates unless given), or a `ValueError` naming what private training
-    cannot do with it."""
+    which per-sequence gradients need), or a `ValueError` naming what
+    private training cannot do with it."""
     run = config.run
     refusals = [
         (
@@ -183,12 +182,7 @@ def _private_run(config, data):
             + "; ".join(refused)
             + "."
         )
-    private = {"unroll": "on"}
-    if config.optimization.d_steps is None and "d_steps" in recipes.RECIPES.get(
-        config.model.name, {}
-    ):
-        private["d_steps"] = recipes.PRIVATE["d_steps"]
-    return config.replace(**private)
+    return config.replace(unroll="on")
 
 
 def _privacy_plan(config, data, recipe, epochs):

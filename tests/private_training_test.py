@@ -207,12 +207,11 @@ def test_stream_is_refused_for_private_training(tmp_path):
         )
 
 
-def test_private_defaults_train_fewer_steps_of_one_critic_update():
+def test_private_defaults_train_fewer_steps():
     prepared = train_lib.prepare(_config(target_epsilon=3.0, d_steps=None))
     config = prepared.config
-    assert config.optimization.d_steps == 1 and prepared.model.d_steps == 1
     assert config.run.epochs == round(2000 / STEPS_PER_EPOCH)
-    assert prepared.privacy.per_batch == 1
+    assert prepared.model.d_steps == 5  # the recipe's
+    assert prepared.privacy.per_batch == 5
     usual = train_lib.prepare(_config(d_steps=None, model="rgan")).config
-    assert usual.optimization.d_steps is None  # the recipe's 5
     assert usual.run.epochs == round(8400 / STEPS_PER_EPOCH)
