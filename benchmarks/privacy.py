@@ -77,14 +77,13 @@ def run(set_name, target_epsilon, seed, work_dir):
     # in DP.
     options = json.loads(_OPTIONS.value)
     config = train_lib.TrainConfig.from_options(
-        **SETS[set_name],
         model="rgan",
         unroll="on",
         seed=seed,
         verbose=0,
         export_dir=os.path.join(work_dir, "export"),
         **private,
-        **options,
+        **{**SETS[set_name], **options},
     )
     prepared = train_lib.prepare(config)
     if not private and "epochs" not in options:
@@ -271,21 +270,18 @@ def main(argv):
     if unknown:
         raise app.UsageError(f"Unknown data sets {sorted(unknown)}.")
     epsilons = [None if e == "none" else float(e) for e in _EPSILONS.value]
-    new_rows = []
+
+    def keep(row):
+        with open(_OUTPUT.value, "a") as f:
+            f.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
+
     if _STEP_COST.value:
-        new_rows.append(step_cost())
-        print(json.dumps(new_rows[-1]), flush=True)
+        keep(step_cost())
     for set_name in _SETS.value:
         for target in epsilons:
             with tempfile.TemporaryDirectory() as work_dir:
-                row = run(set_name, target, _SEED.value, work_dir)
-            new_rows.append(row)
-            with open(_OUTPUT.value, "a") as f:
-                f.write(json.dumps(row) + "\n")
-            print(json.dumps(row), flush=True)
-    if _STEP_COST.value:
-        with open(_OUTPUT.value, "a") as f:
-            f.write(json.dumps(new_rows[0]) + "\n")
+                keep(run(set_name, target, _SEED.value, work_dir))
     with open(_OUTPUT.value) as f:
         rows = [json.loads(line) for line in f if line.strip()]
     markdown = os.path.splitext(_OUTPUT.value)[0] + ".md"

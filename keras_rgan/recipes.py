@@ -105,10 +105,10 @@ LATENT_GAN = {
 # Private training (`keras_rgan.privacy`) spends budget with every step, so
 # it trains fewer of them unless told otherwise: at epsilon 3 on Stocks 24
 # (3,273 training windows, batch 128, 5 critic updates a step) the
-# accountant needs noise 21 for 2,000 steps against 43 for 8,400. It keeps
-# the recipe's 5 critic updates: on Sines at epsilon 10 (one seed,
+# accountant needs noise about 21 for 2,000 steps against 43 for 8,400. It
+# keeps the recipe's 5 critic updates: on Sines at epsilon 10 (one seed,
 # benchmarks/results/privacy.md) they scored 0.377 against 0.460 for one
-# update a step, for which the accountant needs less noise (1.6 against 3.7).
+# update a step, for which the accountant needs less noise (1.6, not 3.7).
 PRIVATE_TRAIN_STEPS = 2000
 RECIPES = {
     "rgan": RGAN,
